@@ -1,0 +1,123 @@
+"""NeuronApp: the lesson's pages in order, the keys that work everywhere, progress.
+
+Screens are created the first time a learner reaches them (so Part 05's
+scikit-learn is never imported by a learner who has not got there) and kept, so
+a part looks as the learner left it when they come back.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from neuron_tui.content import Content
+from neuron_tui.progress import PAGE_ORDER, Progress
+
+#: Where each page's screen class lives: imported on first visit.
+SCREEN_CLASSES: dict[str, str] = {
+    "opening": "neuron_tui.screens.opening:OpeningScreen",
+    "part01": "neuron_tui.screens.part01:AtomScreen",
+    "part02": "neuron_tui.screens.part02:BuildNeuronScreen",
+    "part03": "neuron_tui.screens.part03:GradientDescentScreen",
+    "part04": "neuron_tui.screens.part04:DepthScreen",
+    "part05": "neuron_tui.screens.part05:ProofScreen",
+    "part06": "neuron_tui.screens.part06:QuizScreen",
+    "completion": "neuron_tui.screens.completion:CompletionScreen",
+}
+
+
+def page_for_part(part: int) -> str:
+    """The page key of part `part` (1..6)."""
+    if not 1 <= part <= 6:
+        raise ValueError(f"there is no part {part}: choose 1 to 6")
+    return f"part{part:02d}"
+
+
+class NeuronApp(App[None]):
+    """The neuron lesson: an opening, six parts and a completion screen."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "neuron-tui"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS = [
+        Binding("n", "next_page", "next part"),
+        Binding("p", "previous_page", "previous part"),
+        *(Binding(str(part), f"jump({part})", f"Part {part}", show=False) for part in range(1, 7)),
+        Binding("question_mark", "help", "help"),
+        Binding("q", "quit", "quit"),
+    ]
+
+    def __init__(self, content: Content, start_page: str = "opening") -> None:
+        super().__init__()
+        if start_page not in SCREEN_CLASSES:
+            raise ValueError(f"unknown page {start_page!r}")
+        self.content = content
+        self.progress = Progress()
+        self.start_page = start_page
+        self.current_page = start_page
+
+    def on_mount(self) -> None:
+        self.push_screen(self._screen_name(self.start_page))
+
+    def _screen_name(self, page: str) -> str:
+        """Install the page's screen on first use; return the name it is installed as."""
+        if not self.is_screen_installed(page):
+            module_name, class_name = SCREEN_CLASSES[page].split(":")
+            screen_class = getattr(importlib.import_module(module_name), class_name)
+            self.install_screen(screen_class(), page)
+        return page
+
+    def show_page(self, page: str) -> None:
+        """Go to a page of the lesson, closing any overlay first."""
+        while len(self.screen_stack) > 1 and self.screen.is_modal:
+            self.pop_screen()
+        if page == self.current_page and self.screen.id == page:
+            return
+        self.current_page = page
+        self.switch_screen(self._screen_name(page))
+
+    def page_screen(self, page: str) -> Screen[None]:
+        """The screen of `page`, created if needed (for tests and the opening's list)."""
+        return self.get_screen(self._screen_name(page))
+
+    def action_next_page(self) -> None:
+        """Next page in lesson order; leaving a part forward counts it as done."""
+        index = PAGE_ORDER.index(self.current_page)
+        if index + 1 < len(PAGE_ORDER):
+            if self.current_page.startswith("part"):
+                self.progress.finish(self.current_page)
+            self.show_page(PAGE_ORDER[index + 1])
+
+    def action_previous_page(self) -> None:
+        """Previous page in lesson order."""
+        index = PAGE_ORDER.index(self.current_page)
+        if index > 0:
+            self.show_page(PAGE_ORDER[index - 1])
+
+    def action_jump(self, part: int) -> None:
+        """Jump straight to a part by its number."""
+        self.show_page(page_for_part(part))
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from neuron_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        lesson_screen = self.get_screen(self.current_page)
+        entries = getattr(lesson_screen, "help_entries", lambda: [])()
+        title = getattr(lesson_screen, "heading", "neuron-tui")
+        self.push_screen(HelpScreen(title, entries))
+
+    def progress_visit(self, page: str) -> None:
+        """Record that the learner is on `page`."""
+        self.progress.visit(page)
+
+    def progress_meet(self, check: str) -> None:
+        """Record a self-check the learner met."""
+        self.progress.meet(check)

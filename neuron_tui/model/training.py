@@ -1,0 +1,172 @@
+"""Gradient descent for the single neuron, as a generator of steps (for animation).
+
+One epoch is one full pass over the training data: one full-batch gradient step
+``w ← w − learning_rate · ∂L/∂w`` for each of ``w1``, ``w2`` and ``b``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from neuron_tui.model.losses import mean_log_loss_grid
+from neuron_tui.model.neuron import Neuron
+from neuron_tui.model.validation import (
+    as_points_and_labels,
+    check_epochs,
+    check_learning_rate,
+)
+
+DEFAULT_LEARNING_RATE = 0.5
+"""A learning rate that trains the 40-point neuron smoothly (optimum within ~300 epochs)."""
+
+DEFAULT_MAX_EPOCHS = 2000
+"""Enough epochs for :func:`train_to_convergence` to reach the 40-point optimum."""
+
+
+@dataclass(frozen=True)
+class TrainingStep:
+    """The neuron's state after one epoch of gradient descent.
+
+    Attributes:
+        epoch: 1 for the first step (0 describes the state before training).
+        w1, w2, b: the parameters after the step.
+        loss: log loss on the training data at those parameters.
+        accuracy: accuracy on the training data at those parameters.
+        diverged: True when the step would have made the loss or a weight non-finite
+            (learning rate far too big): the parameters are then the last finite ones
+            and training stops. Loss and weights are never NaN or infinite.
+    """
+
+    epoch: int
+    w1: float
+    w2: float
+    b: float
+    loss: float
+    accuracy: float
+    diverged: bool = False
+
+    @property
+    def params(self) -> tuple[float, float, float]:
+        """The parameters as ``(w1, w2, b)``."""
+        return self.w1, self.w2, self.b
+
+    @classmethod
+    def of(
+        cls,
+        neuron: Neuron,
+        X: npt.ArrayLike,
+        y: npt.ArrayLike,
+        epoch: int = 0,
+        diverged: bool = False,
+    ) -> TrainingStep:
+        """Describe ``neuron`` as it is now on ``(X, y)`` (epoch 0 = before training)."""
+        return cls(
+            epoch=epoch,
+            w1=neuron.w1,
+            w2=neuron.w2,
+            b=neuron.b,
+            loss=neuron.loss(X, y),
+            accuracy=neuron.accuracy(X, y),
+            diverged=diverged,
+        )
+
+
+def gradient_descent(
+    neuron: Neuron,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    epochs: int = 100,
+) -> Iterator[TrainingStep]:
+    """Train ``neuron`` by full-batch gradient descent, yielding one step per epoch.
+
+    The neuron is updated **in place** as the generator advances, so a caller that
+    stops early keeps the neuron where it got to. Yields exactly ``epochs`` steps,
+    numbered 1 to ``epochs``, unless a step diverges: then one last step with
+    ``diverged=True`` (holding the last finite parameters) is yielded and it stops.
+
+    The arguments are checked at call time, before the first step.
+
+    Raises:
+        ValueError: ``learning_rate`` not finite or not > 0, ``epochs`` negative or not
+            an integer, or ``X``/``y`` of the wrong shape or labels other than 0 and 1.
+    """
+    rate = check_learning_rate(learning_rate)
+    count = check_epochs(epochs)
+    points, labels = as_points_and_labels(X, y)
+    return _descend(neuron, points, labels, rate, count)
+
+
+def _descend(
+    neuron: Neuron,
+    X: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    learning_rate: float,
+    epochs: int,
+) -> Iterator[TrainingStep]:
+    """The generator behind :func:`gradient_descent` (arguments already checked)."""
+    for epoch in range(1, epochs + 1):
+        old = neuron.params
+        grads = neuron.gradients(X, y)
+        new = tuple(p - learning_rate * g for p, g in zip(old, grads, strict=True))
+        if all(math.isfinite(v) for v in new):
+            neuron.set_params(*new)
+            z = neuron.weighted_sum(X)
+            if np.all(np.isfinite(z)):
+                yield TrainingStep.of(neuron, X, y, epoch)
+                continue
+            neuron.set_params(*old)
+        yield TrainingStep.of(neuron, X, y, epoch, diverged=True)
+        return
+
+
+def train_to_convergence(
+    neuron: Neuron,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    max_epochs: int = DEFAULT_MAX_EPOCHS,
+    tol: float = 1e-10,
+) -> TrainingStep:
+    """Run :func:`gradient_descent` until the loss stops improving; return the last step.
+
+    Stops after ``max_epochs`` epochs, on divergence, or as soon as the loss changes by
+    less than ``tol`` in one epoch. Updates ``neuron`` in place. With ``max_epochs == 0``
+    it returns the untouched state as epoch 0.
+    """
+    last = TrainingStep.of(neuron, X, y, epoch=0)
+    for step in gradient_descent(neuron, X, y, learning_rate, max_epochs):
+        previous, last = last, step
+        if step.diverged or abs(previous.loss - step.loss) < tol:
+            break
+    return last
+
+
+def loss_surface(
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    b: float,
+    w1_values: npt.ArrayLike,
+    w2_values: npt.ArrayLike,
+) -> npt.NDArray[np.float64]:
+    """Log loss over a grid of ``(w1, w2)`` with the bias held at ``b`` (the "bowl").
+
+    Returns an array of shape ``(len(w2_values), len(w1_values))``: **rows follow w2,
+    columns follow w1**, so ``surface[i, j]`` is the loss at
+    ``w1 = w1_values[j], w2 = w2_values[i]``, matching :meth:`Neuron.loss` there.
+    """
+    points, labels = as_points_and_labels(X, y)
+    w1 = np.asarray(w1_values, dtype=np.float64).reshape(-1)
+    w2 = np.asarray(w2_values, dtype=np.float64).reshape(-1)
+    rows = np.empty((w2.size, w1.size), dtype=np.float64)
+    # One row at a time keeps memory at len(w1) × n, however fine the grid.
+    for i, w2_value in enumerate(w2):
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = w1[:, None] * points[:, 0] + w2_value * points[:, 1] + float(b)
+        rows[i] = mean_log_loss_grid(z, labels)
+    return rows

@@ -1,0 +1,1 @@
+"""The lesson's screens: the opening, one file a part, completion and overlays."""

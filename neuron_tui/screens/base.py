@@ -1,0 +1,143 @@
+"""LessonScreen: the frame every part shares.
+
+A header with the part and its title, the part's interactive area, its lesson
+text (beside the work at 120 columns and wider, one key away below that), a line
+of guidance and a footer of keys. Subclasses fill in `compose_work` and their keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Markdown, Static
+
+from neuron_tui.widgets.keybar import KeyBar, KeyHint
+from neuron_tui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:
+    from neuron_tui.app import NeuronApp
+    from neuron_tui.content import Page
+
+#: From this width on, the lesson text sits beside the work instead of behind `l`.
+WIDE_LAYOUT_COLUMNS = 120
+
+
+class LessonScreen(Screen[None]):
+    """Base of every page of the lesson: same header, body, guidance and footer."""
+
+    DEFAULT_CSS = """
+    LessonScreen #body {
+        height: 1fr;
+    }
+    LessonScreen #work {
+        width: 1fr;
+        height: 1fr;
+    }
+    LessonScreen #lesson-side {
+        display: none;
+        width: 48;
+        height: 1fr;
+        border-left: vkey $primary 50%;
+        padding: 0 1;
+    }
+    LessonScreen.wide #lesson-side {
+        display: block;
+    }
+    LessonScreen #guidance {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    #: The page of content/ this screen shows ("part02"), and its part number.
+    PAGE_KEY: ClassVar[str] = ""
+    PART: ClassVar[int | None] = None
+    #: One line that tells the learner what to do now.
+    GUIDANCE: ClassVar[str] = ""
+    #: The keys shown in the footer, most useful first.
+    KEY_HINTS: ClassVar[list[KeyHint]] = []
+    #: Every key of this screen for the help overlay (footer hints are added).
+    KEY_HELP: ClassVar[list[KeyHint]] = []
+
+    BINDINGS = [Binding("l", "toggle_lesson", "lesson text")]
+
+    @property
+    def lesson_app(self) -> NeuronApp:
+        """The app, typed."""
+        from neuron_tui.app import NeuronApp
+
+        assert isinstance(self.app, NeuronApp)
+        return self.app
+
+    @property
+    def page(self) -> Page:
+        """This screen's lesson text."""
+        return self.lesson_app.content.page(self.PAGE_KEY)
+
+    @property
+    def heading(self) -> str:
+        """`Part 02 · Build a neuron`, or the page title where there is no part number."""
+        if self.PART is None:
+            return self.page.title
+        return f"Part {self.PART:02d} · {self.page.title}"
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.heading, self.PART, id="titlebar")
+        with Horizontal(id="body"):
+            with Vertical(id="work"):
+                yield from self.compose_work()
+            yield VerticalScroll(id="lesson-side")
+        yield Static(self.GUIDANCE, id="guidance", markup=False)
+        yield KeyBar(self.KEY_HINTS, id="keybar")
+
+    def compose_work(self) -> ComposeResult:
+        """The part's own interactive area; by default its lesson text, in full."""
+        yield VerticalScroll(Markdown(self.page.markdown), id="lesson-main", can_focus=True)
+
+    @property
+    def shows_text_in_work(self) -> bool:
+        """Whether the work area already is the lesson text (no side panel needed)."""
+        return bool(self.query("#lesson-main"))
+
+    def on_resize(self) -> None:
+        wide = self.size.width >= WIDE_LAYOUT_COLUMNS and not self.shows_text_in_work
+        self.set_class(wide, "wide")
+        side = self.query_one("#lesson-side", VerticalScroll)
+        if wide and not side.children:
+            # Mounted on first need: Markdown is costly and unseen at 80×24.
+            side.mount(Markdown(self.page.markdown))
+
+    def on_screen_resume(self) -> None:
+        self.lesson_app.progress_visit(self.PAGE_KEY)
+
+    def set_guidance(self, text: str) -> None:
+        """Replace the line of guidance under the work area."""
+        self.query_one("#guidance", Static).update(text)
+
+    def action_toggle_lesson(self) -> None:
+        """Show the lesson text: toggle the side panel when wide, else an overlay."""
+        if self.shows_text_in_work:
+            self.query_one("#lesson-main").focus()
+            return
+        if self.has_class("wide"):
+            side = self.query_one("#lesson-side")
+            side.display = not side.display
+            return
+        from neuron_tui.screens.lesson_text import LessonTextScreen
+
+        self.app.push_screen(LessonTextScreen(self.heading, self.page.markdown))
+
+    def help_entries(self) -> list[KeyHint]:
+        """Every key of this screen, for the help overlay."""
+        seen: set[str] = set()
+        entries: list[KeyHint] = []
+        for key, action in [*self.KEY_HINTS, *self.KEY_HELP, ("l", "show or hide the lesson text")]:
+            if key not in seen:
+                seen.add(key)
+                entries.append((key, action))
+        return entries

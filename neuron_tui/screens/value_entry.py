@@ -1,0 +1,90 @@
+"""A small dialog to type an exact slider value; bad text is refused, not guessed."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from neuron_tui.widgets.still_input import StillInput
+
+if TYPE_CHECKING:
+    from neuron_tui.widgets.slider import Slider
+
+
+def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None, str]:
+    """Read a number typed by a learner: (value, "") or (None, why it was refused)."""
+    cleaned = text.strip().replace("−", "-").replace(",", ".")
+    if not cleaned:
+        return None, "Type a number, or press Escape to keep the old value."
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None, f"{text.strip()!r} is not a number."
+    if not math.isfinite(value):
+        return None, "Only finite numbers make sense here."
+    if not minimum <= value <= maximum:
+        return None, f"Choose a value from {minimum:g} to {maximum:g}."
+    return value, ""
+
+
+class ValueEntryScreen(ModalScreen[float | None]):
+    """Asks for one number for a slider; dismisses with the number or None."""
+
+    DEFAULT_CSS = """
+    ValueEntryScreen {
+        align: center middle;
+    }
+    ValueEntryScreen > Vertical {
+        width: 44;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    ValueEntryScreen #why {
+        color: $text-muted;
+        height: auto;
+    }
+    ValueEntryScreen #why.refused {
+        color: $text-error;
+    }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "keep the old value")]
+
+    def __init__(self, slider: Slider) -> None:
+        super().__init__()
+        self.slider = slider
+
+    def compose(self) -> ComposeResult:
+        scale = self.slider.scale
+        with Vertical():
+            yield Label(
+                f"{self.slider.label}: type a value ({scale.minimum:g} to {scale.maximum:g})"
+            )
+            yield StillInput(
+                value=self.slider.formatted_value().strip(),
+                select_on_focus=True,
+                id="entry",
+            )
+            yield Label("Enter sets it · Escape keeps the old value", id="why")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        scale = self.slider.scale
+        value, why = parse_value(event.value, scale.minimum, scale.maximum)
+        if value is None:
+            label = self.query_one("#why", Label)
+            label.update(why)
+            label.add_class("refused")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Reusable Textual widgets of the lesson: slider, plots, header, key bar, diagrams."""

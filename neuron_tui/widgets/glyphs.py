@@ -1,0 +1,108 @@
+"""The characters the lesson draws with, in a Unicode set and a plain-ASCII set.
+
+Every widget asks `glyphs()` instead of hard-coding box drawing, braille or Greek,
+so one switch (``--ascii``, or an output encoding that cannot show Unicode) turns
+the whole lesson into ASCII.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GlyphSet:
+    """Characters and symbol names used across the lesson."""
+
+    name: str
+    track: str
+    knob: str
+    class_a: str
+    class_b: str
+    wrong: str
+    check: str
+    cross: str
+    arrow: str
+    part_done: str
+    part_started: str
+    part_todo: str
+    progress_full: str
+    progress_empty: str
+    sigma: str
+    big_sigma: str
+    w1: str
+    w2: str
+    x1: str
+    x2: str
+    eta: str
+    line_marker: str
+    dot: str
+    times: str
+
+
+UNICODE = GlyphSet(
+    name="unicode",
+    track="━",
+    knob="●",
+    class_a="o",
+    class_b="x",
+    wrong="✗",
+    check="✓",
+    cross="✗",
+    arrow="▶",
+    part_done="✓",
+    part_started="◐",
+    part_todo=" ",
+    progress_full="■",
+    progress_empty="□",
+    sigma="σ",
+    big_sigma="Σ",
+    w1="w₁",
+    w2="w₂",
+    x1="x₁",
+    x2="x₂",
+    eta="η",
+    line_marker="braille",
+    dot="●",
+    times="·",
+)
+
+ASCII = GlyphSet(
+    name="ascii",
+    track="-",
+    knob="O",
+    class_a="o",
+    class_b="x",
+    wrong="!",
+    check="ok",
+    cross="X",
+    arrow=">",
+    part_done="*",
+    part_started="~",
+    part_todo=" ",
+    progress_full="#",
+    progress_empty=".",
+    sigma="sigma",
+    big_sigma="sum",
+    w1="w1",
+    w2="w2",
+    x1="x1",
+    x2="x2",
+    eta="lr",
+    line_marker=".",
+    dot="*",
+    times="*",
+)
+
+_current: GlyphSet = UNICODE
+
+
+def glyphs() -> GlyphSet:
+    """The glyph set in force for this process."""
+    return _current
+
+
+def use_glyphs(glyph_set: GlyphSet) -> None:
+    """Switch the whole lesson to `glyph_set` (done once, at start-up)."""
+    global _current
+    _current = glyph_set

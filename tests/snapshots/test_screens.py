@@ -1,0 +1,34 @@
+"""Every screen of the lesson at 80×24, as a learner first sees it."""
+
+from __future__ import annotations
+
+import pytest
+
+from neuron_tui.app import NeuronApp
+from neuron_tui.content import load_content
+
+SIZE = (80, 24)
+PAGES = ["opening", "part01", "part02", "part03", "part04", "part05", "part06", "completion"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_screen_at_80x24(snap_compare, page: str) -> None:  # type: ignore[no-untyped-def]
+    app = NeuronApp(load_content(), start_page=page)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_part01_after_keys(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """ReLU chosen, w₁ raised by ten steps, b lowered: the diagram and curve follow."""
+    app = NeuronApp(load_content(), start_page="part01")
+    keys = ["a", "down", "down", "shift+right", "down", "down", "shift+left"]
+    assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+def test_help_overlay(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = NeuronApp(load_content(), start_page="part01")
+    assert snap_compare(app, press=["question_mark"], terminal_size=SIZE)
+
+
+def test_lesson_text_overlay(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = NeuronApp(load_content(), start_page="part01")
+    assert snap_compare(app, press=["l"], terminal_size=SIZE)

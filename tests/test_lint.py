@@ -17,7 +17,7 @@ def test_ruff_is_clean() -> None:
     if not Path(ruff).exists():
         pytest.fail("ruff is not installed: install the test extras (pip install -e '.[test]')")
     result = subprocess.run(
-        [ruff, "check", "neuron_tui", "tests", "benchmarks"],
+        [ruff, "check", "neuron_tui", "tests", "benchmarks", "scripts"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -32,3 +32,28 @@ def test_help_overlay(snap_compare) -> None:  # type: ignore[no-untyped-def]
 def test_lesson_text_overlay(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = NeuronApp(load_content(), start_page="part01")
     assert snap_compare(app, press=["l"], terminal_size=SIZE)
+
+
+def test_part02_by_hand(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """w₁ = 0.5, w₂ = 1.0: the line splits the classes, 3 wrong, the self-check met."""
+    app = NeuronApp(load_content(), start_page="part02")
+    keys = ["right"] * 5 + ["down"] + ["right"] * 10
+    assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+def test_part02_after_training(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """`t` run to the end: the optimum line, its loss and the epoch it converged at."""
+    app = NeuronApp(load_content(), start_page="part02")
+
+    async def train(pilot) -> None:  # type: ignore[no-untyped-def]
+        app.screen.run_training_to_end()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=train, terminal_size=SIZE)
+
+
+def test_part02_shading(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Shading on behind a hand-made line: five probability bands, by glyph and colour."""
+    app = NeuronApp(load_content(), start_page="part02")
+    keys = ["right"] * 5 + ["down"] + ["right"] * 10 + ["g"]
+    assert snap_compare(app, press=keys, terminal_size=SIZE)

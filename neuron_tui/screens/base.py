@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.titlebar import TitleBar
@@ -97,6 +97,8 @@ class LessonScreen(Screen[None]):
 
     def compose_work(self) -> ComposeResult:
         """The part's own interactive area; by default its lesson text, in full."""
+        from textual.widgets import Markdown  # costly to import: only when text is shown
+
         yield VerticalScroll(Markdown(self.page.markdown), id="lesson-main", can_focus=True)
 
     @property
@@ -110,6 +112,8 @@ class LessonScreen(Screen[None]):
         side = self.query_one("#lesson-side", VerticalScroll)
         if wide and not side.children:
             # Mounted on first need: Markdown is costly and unseen at 80×24.
+            from textual.widgets import Markdown
+
             side.mount(Markdown(self.page.markdown))
 
     def on_screen_resume(self) -> None:

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
 
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
+from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class LessonScreen(Screen[None]):
             with Vertical(id="work"):
                 yield from self.compose_work()
             yield VerticalScroll(id="lesson-side")
-        yield Static(self.GUIDANCE, id="guidance", markup=False)
+        yield QuietStatic(self.GUIDANCE, id="guidance", markup=False)
         yield KeyBar(self.KEY_HINTS, id="keybar")
 
     def compose_work(self) -> ComposeResult:
@@ -121,7 +121,7 @@ class LessonScreen(Screen[None]):
 
     def set_guidance(self, text: str) -> None:
         """Replace the line of guidance under the work area."""
-        self.query_one("#guidance", Static).update(text)
+        self.query_one("#guidance", QuietStatic).show(text)
 
     def action_toggle_lesson(self) -> None:
         """Show the lesson text: toggle the side panel when wide, else an overlay."""

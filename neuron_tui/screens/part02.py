@@ -33,6 +33,7 @@ from neuron_tui.widgets.plots.classifier import (
     probability_bands,
     shading_grid,
 )
+from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.slider import Slider
 
 SELF_CHECK = "part02-90"
@@ -135,7 +136,7 @@ class BuildNeuronScreen(LessonScreen):
             with Vertical(id="plot-box", classes="box") as plot_box:
                 plot_box.border_title = "40 points · find the separator"
                 yield PlotView(id="plot")
-                yield Static(id="legend")
+                yield QuietStatic(id="legend")
             with Vertical(id="side", classes="box") as side:
                 side.border_title = "your neuron"
                 yield Static(
@@ -147,7 +148,7 @@ class BuildNeuronScreen(LessonScreen):
                     yield Slider(label, minimum=-WEIGHT_RANGE, maximum=WEIGHT_RANGE, step=0.1,
                                  value=0.0, value_format="{:5.2f}", id=key)
                 yield Metrics(id="metrics")
-                yield Static(id="self-check")
+                yield QuietStatic(id="self-check")
 
     def on_mount(self) -> None:
         self.query_one("#w1", Slider).focus()
@@ -294,7 +295,7 @@ class BuildNeuronScreen(LessonScreen):
         figure = ClassifierFigure(self.X, self.y, wrong, segment, PLOT_LIMITS, bands)
         plot.show(partial(draw_classifier, figure=figure, grid=grid),
                   key=(neuron.params, self.shading, chars.name, plot.size))
-        self.query_one("#legend", Static).update(self._legend(segment is not None))
+        self.query_one("#legend", QuietStatic).show(self._legend(segment is not None))
 
         epoch = f"{self.last_step.epoch}" if self.last_step else "–"
         self.query_one(Metrics).show_rows([
@@ -303,12 +304,12 @@ class BuildNeuronScreen(LessonScreen):
             ("wrong", f"{int(wrong.sum()):3d} {chars.wrong}", "bold $warning"),
             ("epoch", f"{epoch:>5}", "" if self.last_step else "$text-muted"),
         ])
-        check = self.query_one("#self-check", Static)
-        mark = chars.check if self.self_check_met else "○" if chars.name == "unicode" else "o"
+        check = self.query_one("#self-check", QuietStatic)
+        mark = chars.check if self.self_check_met else "○" if chars.unicode else "o"
         note = ""
         if not self.self_check_met and self.trained_since_reset:
             note = "\n  (r resets, then by hand)"
-        check.update(f"{mark} reach 90 % by hand{note}")
+        check.show(f"{mark} reach 90 % by hand{note}")
         check.set_class(self.self_check_met, "met")
         self.set_guidance(self.status or self._guidance(accuracy))
 
@@ -333,11 +334,12 @@ class BuildNeuronScreen(LessonScreen):
             return Content.assemble((text, "$warning"))
         shading = ""
         if self.shading:
-            shading = "  ░·▒·░ A→B" if chars.name == "unicode" else "  :.=.: A->B"
+            shading = "  ░·≈:▒ A→B" if chars.unicode else "  -.=:+ A->B"
         return Content.assemble(
             (chars.class_a, "bold #00c8dc"), " A  ",
             (chars.class_b, "bold #ff5a96"), " B  ",
             (chars.wrong, "bold #ffbf00"), " wrong  ",
-            ("⠉⠒" if chars.name == "unicode" else "..", "bold #ff8c00"), " line",
+            (("⠉⠒" if chars.line_marker == "braille" else chars.line_marker * 2), "bold #ff8c00"),
+            " line",
             (shading, "$text-muted"),
         )

@@ -10,6 +10,7 @@ from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.screens.part02 import SELF_CHECK, BuildNeuronScreen
 from neuron_tui.screens.value_entry import ValueEntryScreen
+from neuron_tui.widgets.metrics import Metrics
 from neuron_tui.widgets.plots import PlotView
 from neuron_tui.widgets.slider import Slider
 
@@ -18,7 +19,10 @@ X, Y = forty_points()
 
 
 def shown(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one(selector).render())
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, Metrics):
+        return widget.render_text()
+    return str(widget.render())
 
 
 def sklearn_optimum_loss() -> float:
@@ -93,7 +97,7 @@ async def test_g_toggles_probability_shading(make_app) -> None:  # type: ignore[
         screen = app.screen
         assert screen.shading
         text = "\n".join(screen.query_one(PlotView).text_lines)
-        for glyph in "░·▒":
+        for glyph in "░·≈:▒":
             assert glyph in text
         await pilot.press("g")
         await pilot.pause()

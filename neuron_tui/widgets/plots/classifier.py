@@ -22,8 +22,9 @@ Segment = tuple[tuple[float, float], tuple[float, float]]
 #: Upper edges of the probability bands (p = P(class B)); five bands in all.
 BAND_EDGES = (0.1, 0.4, 0.6, 0.9)
 #: Band glyphs from "surely A" to "surely B", and their colours (dim class tints).
-BAND_GLYPHS_UNICODE = ("░", "·", "▒", "·", "░")
-BAND_GLYPHS_ASCII = (":", ".", "=", ".", ":")
+#: Each side has its own glyphs, so the shading reads without colour too.
+BAND_GLYPHS_UNICODE = ("░", "·", "≈", ":", "▒")
+BAND_GLYPHS_ASCII = ("-", ".", "=", ":", "+")
 BAND_COLOURS = ((0, 90, 105), (0, 125, 140), (120, 120, 120), (150, 60, 95), (110, 40, 70))
 
 
@@ -66,7 +67,7 @@ def draw_classifier(plot: Plot, figure: ClassifierFigure, grid: npt.NDArray[np.f
     plot.xticks(ticks)
     plot.yticks(ticks)
     if figure.shading is not None and grid is not None:
-        band_glyphs = BAND_GLYPHS_UNICODE if chars.name == "unicode" else BAND_GLYPHS_ASCII
+        band_glyphs = BAND_GLYPHS_UNICODE if chars.unicode else BAND_GLYPHS_ASCII
         for band, (glyph, colour) in enumerate(zip(band_glyphs, BAND_COLOURS, strict=True)):
             cells = grid[figure.shading == band]
             if len(cells):

@@ -1,0 +1,21 @@
+"""A Static that repaints only when what it shows really changes."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class QuietStatic(Static):
+    """A Static that ignores updates that would not change what it shows."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._shown: object = None
+
+    def show(self, content: Content | str) -> None:
+        """Show `content` unless it is already shown (saves a repaint over SSH)."""
+        if content == self._shown:
+            return
+        self._shown = content
+        self.update(content)

@@ -135,7 +135,7 @@ class AtomScreen(LessonScreen):
                 "activation: ",
                 (activation.label, "bold"),
                 "\n",
-                (activation.formula if glyphs().name == "unicode" else "", "$text-muted"),
+                (activation.formula if glyphs().unicode else "", "$text-muted"),
             )
         )
         self.query_one("#curve-box").border_title = f"{activation.label}(z)"

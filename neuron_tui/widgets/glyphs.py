@@ -7,7 +7,7 @@ the whole lesson into ASCII.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class GlyphSet:
     """Characters and symbol names used across the lesson."""
 
     name: str
+    unicode: bool
     track: str
     knob: str
     class_a: str
@@ -35,13 +36,14 @@ class GlyphSet:
     x1: str
     x2: str
     eta: str
-    line_marker: str
+    line_marker: str  # plotext marker for lines: "braille", or one character
     dot: str
     times: str
 
 
 UNICODE = GlyphSet(
     name="unicode",
+    unicode=True,
     track="━",
     knob="●",
     class_a="o",
@@ -69,6 +71,7 @@ UNICODE = GlyphSet(
 
 ASCII = GlyphSet(
     name="ascii",
+    unicode=False,
     track="-",
     knob="O",
     class_a="o",
@@ -93,6 +96,9 @@ ASCII = GlyphSet(
     dot="*",
     times="*",
 )
+
+#: Unicode without braille, for the Linux console whose fonts lack it.
+CONSOLE = replace(UNICODE, name="console", line_marker="•")
 
 _current: GlyphSet = UNICODE
 

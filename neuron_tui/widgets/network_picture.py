@@ -34,7 +34,7 @@ class NetworkPicture(Widget):
     """
 
     def render(self) -> Content:
-        lines = UNICODE_PICTURE if glyphs().name == "unicode" else ASCII_PICTURE
+        lines = UNICODE_PICTURE if glyphs().unicode else ASCII_PICTURE
         parts: list[str | tuple[str, str]] = []
         for index, line in enumerate(lines):
             style = "$text-muted" if index == len(lines) - 1 else "$accent"

@@ -41,7 +41,7 @@ class NeuronDiagram(Widget):
 
     def render(self) -> Content:
         chars = glyphs()
-        unicode = chars.name == "unicode"
+        unicode = chars.unicode
         arrow = "──▶" if unicode else "-->"
         top, mid, bottom = ("──╮", "──┼", "──╯") if unicode else ("--+", "--+", "--+")
         symbol = ACTIVATION_SYMBOLS[self.steps.activation] if unicode else self.steps.activation
@@ -64,7 +64,7 @@ def steps_text(inputs: tuple[float, float, float, float, float], steps: NeuronSt
     chars = glyphs()
     x1, x2, w1, w2, b = inputs
     dot = chars.times
-    label = ACTIVATION_SYMBOLS[steps.activation] if chars.name == "unicode" else steps.activation
+    label = ACTIVATION_SYMBOLS[steps.activation] if chars.unicode else steps.activation
 
     def paren(value: float, decimals: int = 1) -> str:
         text = f"{value:.{decimals}f}"

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from neuron_tui.content import Content
-from neuron_tui.progress import PAGE_ORDER, Progress
+from neuron_tui.progress import PAGE_ORDER, Progress, ProgressStore
 
 #: Where each page's screen class lives: imported on first visit.
 SCREEN_CLASSES: dict[str, str] = {
@@ -52,17 +52,43 @@ class NeuronApp(App[None]):
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, content: Content, start_page: str = "opening") -> None:
+    def __init__(
+        self,
+        content: Content,
+        start_page: str = "opening",
+        store: ProgressStore | None = None,
+        notices: list[str] | None = None,
+    ) -> None:
+        """`store` saves progress to disk; without one, progress lives in memory only.
+
+        `notices` are told to the learner once the first screen is up (e.g. that a
+        damaged progress file was moved aside).
+        """
         super().__init__()
         if start_page not in SCREEN_CLASSES:
             raise ValueError(f"unknown page {start_page!r}")
         self.content = content
-        self.progress = Progress()
+        self.store = store
+        self.notices = list(notices or [])
+        #: Whether saved progress was found on start (the opening says "welcome back").
+        self.resumed = False
+        self._told: set[str] = set()
+        if store is not None:
+            loaded = store.load()
+            self.progress = loaded.progress
+            self.resumed = loaded.resumed
+            if loaded.notice:
+                self.notices.append(loaded.notice)
+        else:
+            self.progress = Progress()
         self.start_page = start_page
         self.current_page = start_page
 
     def on_mount(self) -> None:
         self.push_screen(self._screen_name(self.start_page))
+        for notice in self.notices:
+            self.notify(notice, title="Progress", severity="warning", timeout=12)
+        self.notices.clear()
 
     def _screen_name(self, page: str) -> str:
         """Install the page's screen on first use; return the name it is installed as."""
@@ -90,7 +116,7 @@ class NeuronApp(App[None]):
         index = PAGE_ORDER.index(self.current_page)
         if index + 1 < len(PAGE_ORDER):
             if self.current_page.startswith("part"):
-                self.progress.finish(self.current_page)
+                self.progress_finish(self.current_page)
             self.show_page(PAGE_ORDER[index + 1])
 
     def action_previous_page(self) -> None:
@@ -116,8 +142,42 @@ class NeuronApp(App[None]):
 
     def progress_visit(self, page: str) -> None:
         """Record that the learner is on `page`."""
-        self.progress.visit(page)
+        if self.progress.visit(page):
+            self.save_progress()
 
     def progress_meet(self, check: str) -> None:
         """Record a self-check the learner met."""
-        self.progress.meet(check)
+        if self.progress.meet(check):
+            self.save_progress()
+
+    def progress_finish(self, page: str) -> None:
+        """Record a part as done."""
+        if self.progress.finish(page):
+            self.save_progress()
+
+    def progress_quiz_answer(self, question: int, option: int) -> None:
+        """Record the learner's answer (option index) to quiz question `question` (1..5)."""
+        self.progress.quiz_answers[str(question)] = option
+        self.save_progress()
+
+    def progress_quiz_score(self, score: int) -> None:
+        """Record a finished quiz attempt's score; the best one is kept."""
+        if self.progress.quiz_best is None or score > self.progress.quiz_best:
+            self.progress.quiz_best = score
+        self.progress.finish("part06")
+        self.save_progress()
+
+    def progress_quiz_retake(self) -> None:
+        """Forget the current attempt's answers (the best score stays)."""
+        self.progress.quiz_answers.clear()
+        self.save_progress()
+
+    def save_progress(self) -> None:
+        """Write the progress file now (merged with any other session's); tell of trouble."""
+        if self.store is None:
+            return
+        merged, notice = self.store.save(self.progress)
+        self.progress = merged
+        if notice and notice not in self._told:
+            self._told.add(notice)
+            self.notify(notice, title="Progress", severity="warning", timeout=12)

@@ -158,7 +158,7 @@ def _load_quiz(path: Path, problems: list[str]) -> tuple[QuizQuestion, ...]:
         )
     questions = []
     for number, raw in enumerate(raw_questions, start=1):
-        question = _parse_question(raw, number, f"{path}:{locator.line(number)}", problems)
+        question = _parse_question(raw, number, path, locator, problems)
         if question is not None:
             questions.append(question)
     return tuple(questions)
@@ -179,13 +179,27 @@ class _QuestionLocator:
             if line.strip() == "[[questions]]"
         ]
 
+        self._option_lines: list[list[int]] = [[] for _ in self._lines]
+        for index, line in enumerate(text.splitlines()):
+            if line.strip() == "[[questions.options]]":
+                owner = sum(start <= index for start in self._lines) - 1
+                if owner >= 0:
+                    self._option_lines[owner].append(index + 1)
+
     def line(self, number: int) -> int:
         return self._lines[number - 1] if number <= len(self._lines) else 1
 
+    def option_line(self, number: int, option: int) -> int:
+        """The line of option `option` (0-based) of question `number`, else the question's."""
+        if number <= len(self._option_lines) and option < len(self._option_lines[number - 1]):
+            return self._option_lines[number - 1][option]
+        return self.line(number)
+
 
 def _parse_question(
-    raw: object, number: int, where: str, problems: list[str]
+    raw: object, number: int, path: Path, locator: _QuestionLocator, problems: list[str]
 ) -> QuizQuestion | None:
+    where = f"{path}:{locator.line(number)}"
     if not isinstance(raw, dict):
         problems.append(f"{where}: question {number} is not a table")
         return None
@@ -202,17 +216,18 @@ def _parse_question(
         )
         return None
     options = []
-    for letter, option in zip("abcd", raw_options, strict=False):
+    for index, (letter, option) in enumerate(zip("abcd", raw_options, strict=False)):
+        option_where = f"{path}:{locator.option_line(number, index)}"
         if not isinstance(option, dict):
-            problems.append(f"{where}: question {number} option {letter} is not a table")
+            problems.append(f"{option_where}: question {number} option {letter} is not a table")
             return None
         text = option.get("text")
         explanation = option.get("explanation")
         if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: question {number} option {letter} has no text")
+            problems.append(f"{option_where}: question {number} option {letter} has no text")
         if not isinstance(explanation, str) or not explanation.strip():
             problems.append(
-                f"{where}: question {number} option {letter} has no explanation "
+                f"{option_where}: question {number} option {letter} has no explanation "
                 "(every option must say why it is right or wrong)"
             )
         options.append(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from neuron_tui.app import NeuronApp
 from neuron_tui.content import load_content
+from neuron_tui.progress import STATE_DIR_VARIABLE, ProgressStore
 
 #: Environment variables that change how the app looks or behaves.
 APPEARANCE_VARIABLES = (
@@ -27,6 +29,30 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in APPEARANCE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private state folder: no test ever reads or writes the real progress file."""
+    folder = tmp_path / "state"
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(folder))
+    return folder
+
+
+@pytest.fixture
+def progress_path(state_dir: Path) -> Path:
+    """The progress file inside the test's private state folder."""
+    return state_dir / "progress.json"
+
+
+@pytest.fixture
+def make_stored_app(content, progress_path: Path) -> Callable[..., NeuronApp]:  # type: ignore[no-untyped-def]
+    """Build a NeuronApp that saves its progress to `progress_path` (as the CLI does)."""
+
+    def factory(start_page: str = "opening", path: Path | None = None) -> NeuronApp:
+        return NeuronApp(content, start_page=start_page, store=ProgressStore(path or progress_path))
+
+    return factory
 
 
 @pytest.fixture(scope="session")

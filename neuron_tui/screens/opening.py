@@ -69,6 +69,9 @@ class OpeningScreen(LessonScreen):
 
     BINDINGS = [Binding("enter", "continue", "start or continue")]
 
+    #: Set once the learner has left the opening: "welcome back" is said only once.
+    _greeted = False
+
     def compose_work(self) -> ComposeResult:
         with Horizontal(id="intro"):
             yield Static(lead_paragraph(self.page.markdown), id="pitch", markup=False)
@@ -95,6 +98,9 @@ class OpeningScreen(LessonScreen):
         title = self.lesson_app.content.page(page).title
         if page == "part01" and not self.lesson_app.progress.visited - {"opening"}:
             text = f"Start with Part 01 · {title}  (Enter)"
+        elif page.startswith("part") and self.lesson_app.resumed and not self._greeted:
+            dash = "—" if glyphs().name == "unicode" else "-"
+            text = f"Welcome back {dash} continue at Part {page[-2:]} · {title}  (Enter)"
         elif page.startswith("part"):
             text = f"Continue at Part {page[-2:]} · {title}  (Enter)"
         else:
@@ -126,6 +132,9 @@ class OpeningScreen(LessonScreen):
                 style = "$text-muted" if progress.state_of(page) == "todo" else ""
                 parts += [(text, style), "       " if column == 0 else "\n"]
         return Content.assemble(*parts).rstrip()
+
+    def on_screen_suspend(self) -> None:
+        self._greeted = True
 
     def action_continue(self) -> None:
         """Go to the part the learner should do next."""

@@ -8,12 +8,16 @@ one line on stderr with a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from neuron_tui import __version__
 from neuron_tui.progress import STATE_DIR_VARIABLE
+
+if TYPE_CHECKING:
+    from neuron_tui.terminal import TerminalProfile
 
 PARTS = range(1, 7)
 
@@ -42,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="neuron-tui",
         usage=(
             "neuron-tui [--part N] [--content DIR] [--progress FILE] [--reset-progress]\n"
+            "                  [--ascii] [--no-color] [--low-bandwidth]\n"
             "       neuron-tui check-content [DIR]"
         ),
         description=(
@@ -78,6 +83,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--reset-progress",
         action="store_true",
         help="start the lesson over (the old progress file is kept as a backup beside it)",
+    )
+    looks = parser.add_argument_group("how the lesson draws")
+    looks.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw with plain ASCII only: no braille, box drawing or Greek letters "
+        "(chosen automatically when the terminal's encoding has no Unicode; "
+        "also NEURON_TUI_ASCII=1)",
+    )
+    looks.add_argument(
+        "--no-color",
+        action="store_true",
+        help="no colour at all; classes, wrong points and shading differ by glyph "
+        "(also the NO_COLOR environment variable)",
+    )
+    looks.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="for slow links: 16 colours, no animations, training drawn at most 4 "
+        "frames a second (also NEURON_TUI_LOW_BANDWIDTH=1)",
     )
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=OneLineErrorParser
@@ -141,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from neuron_tui.progress import ProgressStore, default_progress_path
 
-    store = ProgressStore(args.progress if args.progress else default_progress_path())
+    progress_path = args.progress if args.progress else default_progress_path()
+    problem = progress_path_problem(progress_path)
+    if problem:
+        print(f"neuron-tui: error: {problem}", file=sys.stderr)
+        return 2
+    store = ProgressStore(progress_path)
     notices = []
     if args.reset_progress:
         try:
@@ -152,11 +182,57 @@ def main(argv: list[str] | None = None) -> int:
         if backup is not None:
             notices.append(f"Progress reset; the old progress was kept as {backup.name}.")
 
+    profile = apply_terminal_profile(args)
+
     from neuron_tui.app import NeuronApp, page_for_part
 
     start_page = page_for_part(args.part) if args.part else "opening"
-    NeuronApp(content, start_page=start_page, store=store, notices=notices).run()
+    app = NeuronApp(content, start_page=start_page, store=store, notices=notices,
+                    profile=profile)
+    app.run()
+    if app.crash_log is not None or (app.return_code or 0) not in (0, None):
+        where = f" Details are in {app.crash_log}." if app.crash_log else ""
+        print(
+            "neuron-tui stopped after an unexpected error; your progress is saved."
+            + where,
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def progress_path_problem(path: Path) -> str:
+    """Why the lesson could not keep progress at `path`, or "" when it can."""
+    if path.is_dir():
+        return f"--progress {path}: is a folder; give a file name, e.g. {path / 'progress.json'}"
+    folder = path.parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"cannot keep progress in {path}: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot keep progress in {path}: {existing} is not writable"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"cannot keep progress in {path}: no permission to read and write it"
+    return ""
+
+
+def apply_terminal_profile(args: argparse.Namespace) -> TerminalProfile:
+    """Decide how to draw (ASCII, colour, bandwidth) and set it up before the app starts."""
+    from neuron_tui.terminal import detect_profile
+    from neuron_tui.widgets.glyphs import ASCII, CONSOLE, UNICODE, use_glyphs
+
+    profile = detect_profile(
+        ascii_flag=args.ascii, no_color_flag=args.no_color, low_bandwidth_flag=args.low_bandwidth
+    )
+    use_glyphs(ASCII if profile.ascii else UNICODE if profile.braille else CONSOLE)
+    if profile.no_color:
+        os.environ["NO_COLOR"] = "1"  # Textual reads it when the app is created
+    if profile.low_bandwidth:
+        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")
+    return profile
 
 
 if __name__ == "__main__":

@@ -7,15 +7,24 @@ a part looks as the learner left it when they come back.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import importlib
+import signal
+import traceback
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from neuron_tui.content import Content
-from neuron_tui.progress import PAGE_ORDER, Progress, ProgressStore
+from neuron_tui.progress import PAGE_ORDER, Progress, ProgressStore, default_progress_path
+from neuron_tui.terminal import TerminalProfile, too_small
+
+#: Frames a second at most while something animates in low-bandwidth mode.
+LOW_BANDWIDTH_FPS = 4
 
 #: Where each page's screen class lives: imported on first visit.
 SCREEN_CLASSES: dict[str, str] = {
@@ -50,6 +59,8 @@ class NeuronApp(App[None]):
         *(Binding(str(part), f"jump({part})", f"Part {part}", show=False) for part in range(1, 7)),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
+        # Ctrl+C quits too (progress is saved on every change, and once more here).
+        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -58,6 +69,7 @@ class NeuronApp(App[None]):
         start_page: str = "opening",
         store: ProgressStore | None = None,
         notices: list[str] | None = None,
+        profile: TerminalProfile | None = None,
     ) -> None:
         """`store` saves progress to disk; without one, progress lives in memory only.
 
@@ -65,6 +77,13 @@ class NeuronApp(App[None]):
         damaged progress file was moved aside).
         """
         super().__init__()
+        self.profile = profile or TerminalProfile()
+        if self.profile.ascii:
+            from neuron_tui.widgets.ascii_filter import AsciiFilter
+
+            self._filters.append(AsciiFilter())
+        #: Where the last unexpected error was written, if one happened.
+        self.crash_log: Path | None = None
         if start_page not in SCREEN_CLASSES:
             raise ValueError(f"unknown page {start_page!r}")
         self.content = content
@@ -85,10 +104,70 @@ class NeuronApp(App[None]):
         self.current_page = start_page
 
     def on_mount(self) -> None:
+        if self.profile.ascii:
+            self.add_class("-ascii")
+        self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
         for notice in self.notices:
             self.notify(notice, title="Progress", severity="warning", timeout=12)
         self.notices.clear()
+        self.call_after_refresh(self.check_size)
+
+    # ---------------------------------------------------------------- terminal
+    def frame_seconds(self, seconds: float) -> float:
+        """The time between animation frames: `seconds`, or slower on a slow link."""
+        if self.profile.low_bandwidth:
+            return max(seconds, 1 / LOW_BANDWIDTH_FPS)
+        return seconds
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Cover the lesson with a notice below the minimum size; lift it when it fits."""
+        from neuron_tui.screens.too_small import TooSmallScreen
+
+        showing = any(isinstance(screen, TooSmallScreen) for screen in self.screen_stack)
+        if too_small(*self.size):
+            if not showing:
+                self.push_screen(TooSmallScreen())
+        elif showing:
+            while isinstance(self.screen, TooSmallScreen) or self.screen.is_modal:
+                if isinstance(self.screen, TooSmallScreen):
+                    self.pop_screen()
+                    break
+                self.pop_screen()
+
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM and SIGHUP (a closed SSH connection) save progress and exit cleanly."""
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(number, self._exit_on_signal, number)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no signals here: nothing to install
+
+    def _exit_on_signal(self, number: int) -> None:
+        self.save_progress()
+        self.exit(return_code=0, message=None)
+
+    async def action_quit(self) -> None:
+        """Save progress (already saved on every change) and leave."""
+        self.save_progress()
+        self.exit()
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: keep progress, write the details to a file, exit.
+
+        Textual would print a traceback; a learner gets one line naming the file
+        instead (printed by the command line after the terminal is restored).
+        """
+        try:
+            self.save_progress()
+        except Exception:  # noqa: BLE001 - the crash report matters more now
+            pass
+        self.crash_log = write_crash_log(traceback.format_exc())
+        self._close_messages_no_wait()
 
     def _screen_name(self, page: str) -> str:
         """Install the page's screen on first use; return the name it is installed as."""
@@ -106,6 +185,7 @@ class NeuronApp(App[None]):
             return
         self.current_page = page
         self.switch_screen(self._screen_name(page))
+        self.call_after_refresh(self.check_size)
 
     def page_screen(self, page: str) -> Screen[None]:
         """The screen of `page`, created if needed (for tests and the opening's list)."""
@@ -181,3 +261,16 @@ class NeuronApp(App[None]):
         if notice and notice not in self._told:
             self._told.add(notice)
             self.notify(notice, title="Progress", severity="warning", timeout=12)
+
+
+def write_crash_log(details: str) -> Path | None:
+    """Write `details` to crash-<time>.log beside the progress file; None if impossible."""
+    folder = default_progress_path().parent
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{stamp}.log"
+        path.write_text(details, encoding="utf-8")
+    except OSError:
+        return None
+    return path

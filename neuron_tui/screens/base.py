@@ -7,12 +7,14 @@ of guidance and a footer of keys. Subclasses fill in `compose_work` and their ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.quiet_static import QuietStatic
@@ -99,7 +101,8 @@ class LessonScreen(Screen[None]):
         """The part's own interactive area; by default its lesson text, in full."""
         from textual.widgets import Markdown  # costly to import: only when text is shown
 
-        yield VerticalScroll(Markdown(self.page.markdown), id="lesson-main", can_focus=True)
+        text = Markdown(self.page.markdown, open_links=False)
+        yield VerticalScroll(text, id="lesson-main", can_focus=True)
 
     @property
     def shows_text_in_work(self) -> bool:
@@ -114,10 +117,25 @@ class LessonScreen(Screen[None]):
             # Mounted on first need: Markdown is costly and unseen at 80×24.
             from textual.widgets import Markdown
 
-            side.mount(Markdown(self.page.markdown))
+            side.mount(Markdown(self.page.markdown, open_links=False))
 
     def on_screen_resume(self) -> None:
         self.lesson_app.progress_visit(self.PAGE_KEY)
+
+    def set_animation(self, seconds: float, frame: Callable[[], None]) -> Timer:
+        """Call `frame` every `seconds` (at most 20 a second is the house rule).
+
+        In low-bandwidth mode frames come at most 4 a second, and each tick does
+        the work of the frames it replaces, so a run takes as long as it would.
+        """
+        interval = self.lesson_app.frame_seconds(seconds)
+        repeats = max(1, round(interval / seconds))
+
+        def tick() -> None:
+            for _ in range(repeats):
+                frame()
+
+        return self.set_interval(interval, tick)
 
     def set_guidance(self, text: str) -> None:
         """Replace the line of guidance under the work area."""

@@ -62,7 +62,7 @@ class CompletionScreen(LessonScreen):
             up_next = section(self.page.markdown, "Up next")
             if up_next:
                 yield Static(Content.styled("Up next", "bold"), id="up-next-heading")
-                yield Markdown(up_next, id="up-next")
+                yield Markdown(up_next, id="up-next", open_links=False)
 
     def on_mount(self) -> None:
         self.query_one("#completion").focus()
@@ -83,7 +83,7 @@ class CompletionScreen(LessonScreen):
         ]
         for page in PART_PAGES:
             mark = chars.check if page in progress.done else chars.part_started if (
-                page in progress.visited) else ("·" if chars.name == "unicode" else "-")
+                page in progress.visited) else ("·" if chars.unicode else "-")
             style = "$text-success" if page in progress.done else "$text-muted"
             parts += [(f"{page[-2:]} {mark}", style), "  "]
         parts.append("\n")

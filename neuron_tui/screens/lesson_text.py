@@ -40,7 +40,7 @@ class LessonTextScreen(ModalScreen[None]):
         self.markdown = markdown
 
     def compose(self) -> ComposeResult:
-        scroll = VerticalScroll(Markdown(self.markdown), can_focus=True)
+        scroll = VerticalScroll(Markdown(self.markdown, open_links=False), can_focus=True)
         scroll.border_title = self.heading
         scroll.border_subtitle = "↑/↓ scroll · Esc close"
         yield scroll

@@ -99,7 +99,7 @@ class OpeningScreen(LessonScreen):
         if page == "part01" and not self.lesson_app.progress.visited - {"opening"}:
             text = f"Start with Part 01 · {title}  (Enter)"
         elif page.startswith("part") and self.lesson_app.resumed and not self._greeted:
-            dash = "—" if glyphs().name == "unicode" else "-"
+            dash = "—" if glyphs().unicode else "-"
             text = f"Welcome back {dash} continue at Part {page[-2:]} · {title}  (Enter)"
         elif page.startswith("part"):
             text = f"Continue at Part {page[-2:]} · {title}  (Enter)"

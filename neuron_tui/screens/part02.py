@@ -139,8 +139,10 @@ class BuildNeuronScreen(LessonScreen):
                 yield QuietStatic(id="legend")
             with Vertical(id="side", classes="box") as side:
                 side.border_title = "your neuron"
+                gap = " " if chars.unicode else ""  # "sigma" is long: keep it on one line
                 yield Static(
-                    f"y = {chars.sigma}({chars.w1}{chars.x1} + {chars.w2}{chars.x2} + b)",
+                    f"y = {chars.sigma}({chars.w1}{chars.x1}{gap}+{gap}{chars.w2}{chars.x2}"
+                    f"{gap}+{gap}b)",
                     id="formula",
                     markup=False,
                 )
@@ -211,7 +213,7 @@ class BuildNeuronScreen(LessonScreen):
         )
         self.status = "Training… any key stops it."
         self.update_view()
-        self._timer = self.set_interval(self.FRAME_SECONDS, self.train_frame)
+        self._timer = self.set_animation(self.FRAME_SECONDS, self.train_frame)
 
     def epochs_this_frame(self) -> int:
         """Few epochs per frame at first (the big moves), more as the steps get small."""

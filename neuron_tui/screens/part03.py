@@ -252,7 +252,7 @@ class GradientDescentScreen(LessonScreen):
         self._frame = 0
         self.status = "Running… any key pauses."
         self.query_one(KeyBar).set_hints(self.RUNNING_HINTS)
-        self._timer = self.set_interval(self.FRAME_SECONDS, self.run_frame)
+        self._timer = self.set_animation(self.FRAME_SECONDS, self.run_frame)
         self.update_view()
 
     def action_reset(self) -> None:

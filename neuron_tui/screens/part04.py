@@ -200,7 +200,7 @@ class DepthScreen(LessonScreen):
         self.trained = True
         self.status = "Training both… any key stops."
         self.query_one(KeyBar).set_hints(self.RUNNING_HINTS)
-        self._timer = self.set_interval(self.FRAME_SECONDS, self.train_frame)
+        self._timer = self.set_animation(self.FRAME_SECONDS, self.train_frame)
         self.update_view()
 
     # ------------------------------------------------------------- training

@@ -72,7 +72,7 @@ def loss_bands(surface: npt.ArrayLike) -> npt.NDArray[np.int64]:
 
 def band_legend() -> list[tuple[str, str, tuple[int, int, int]]]:
     """(glyph, "below 0.35"-style label, colour) for each band, bottom first."""
-    chars = BAND_GLYPHS_UNICODE if glyphs().name == "unicode" else BAND_GLYPHS_ASCII
+    chars = BAND_GLYPHS_UNICODE if glyphs().unicode else BAND_GLYPHS_ASCII
     labels = [f"<{LOSS_EDGES[0]:g}"] + [f"{edge:g}" for edge in LOSS_EDGES[1:]] + [
         f">{LOSS_EDGES[-1]:g}"]
     return list(zip(chars, labels, BAND_COLOURS, strict=True))
@@ -101,7 +101,7 @@ def draw_bowl(plot: Plot, figure: BowlFigure) -> None:
     plot.yticks([float(v) for v in range(int(np.ceil(w2_low)), int(w2_high) + 1, 4)])
     bands = loss_bands(figure.surface)
     grid_w1, grid_w2 = np.meshgrid(figure.w1_values, figure.w2_values)
-    band_glyphs = BAND_GLYPHS_UNICODE if chars.name == "unicode" else BAND_GLYPHS_ASCII
+    band_glyphs = BAND_GLYPHS_UNICODE if chars.unicode else BAND_GLYPHS_ASCII
     for band, (glyph, colour) in enumerate(zip(band_glyphs, BAND_COLOURS, strict=True)):
         chosen = bands == band
         if glyph != " " and np.any(chosen):

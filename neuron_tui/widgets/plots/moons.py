@@ -69,7 +69,7 @@ def draw_moons(plot: Plot, figure: MoonsFigure) -> None:
     if figure.proba is not None:
         grid = region_grid(figure.xlim, figure.ylim)
         bands = region_bands(figure.proba(grid))
-        band_glyphs = REGION_GLYPHS_UNICODE if chars.name == "unicode" else REGION_GLYPHS_ASCII
+        band_glyphs = REGION_GLYPHS_UNICODE if chars.unicode else REGION_GLYPHS_ASCII
         for band, (glyph, colour) in enumerate(zip(band_glyphs, REGION_COLOURS, strict=True)):
             cells = grid[bands == band]
             if len(cells):

@@ -68,7 +68,7 @@ def region_figure(
 def draw_regions(plot: Plot, figure: ClassifierFigure, grid: Grid | None) -> None:
     """Draw the shading, then the line (if any) and the corners on top."""
     if figure.shading is not None and grid is not None:
-        chars = REGION_GLYPHS_UNICODE if glyphs().name == "unicode" else REGION_GLYPHS_ASCII
+        chars = REGION_GLYPHS_UNICODE if glyphs().unicode else REGION_GLYPHS_ASCII
         for band, (glyph, colour) in enumerate(zip(chars, REGION_COLOURS, strict=True)):
             cells = grid[figure.shading == band]
             if glyph != " " and len(cells):

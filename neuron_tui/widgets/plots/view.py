@@ -18,6 +18,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual_plotext.plot import Plot
 
+from neuron_tui.widgets.glyphs import glyphs
+
+#: plotext frames its plots with box drawing; ASCII terminals get these instead.
+ASCII_FRAME = str.maketrans({
+    "─": "-", "━": "-", "│": "|", "┃": "|",
+    "┌": "+", "┐": "+", "└": "+", "┘": "+",
+    "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+",
+})
+
 #: Draws one figure onto a cleared plot whose size is already set.
 Draw = Callable[[Plot], None]
 
@@ -80,7 +89,10 @@ class PlotView(Widget):
         plot.plotsize(width, height)
         plot._set_size(width, height)  # textual-plotext needs both (its issue #5)
         self._draw(plot)
-        lines = plot.build().split("\n")[:height]
+        text = plot.build()
+        if not glyphs().unicode:
+            text = text.translate(ASCII_FRAME)
+        lines = text.split("\n")[:height]
         self.builds += 1
         size_changed = (width, height) != self._built_size
         old_lines = self._ansi_lines

@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         usage=(
             "neuron-tui [--part N] [--content DIR] [--progress FILE] [--reset-progress]\n"
             "                  [--ascii] [--no-color] [--low-bandwidth]\n"
-            "       neuron-tui check-content [DIR]"
+            "       neuron-tui check-content [DIR]\n"
+            "       neuron-tui serve {ssh,web} [options]   (teach a class; see serve --help)"
         ),
         description=(
             "A terminal lesson: what an artificial neuron is, how gradient descent "
@@ -123,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the folder to check (default: --content, else the built-in content/)",
     )
+    from neuron_tui.serve.cli import add_serve_parser
+
+    add_serve_parser(commands)
     return parser
 
 
@@ -153,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from neuron_tui.serve.cli import run_serve
+
+        return run_serve(args)
     if args.command == "check-content":
         return check_content(args.dir if args.dir is not None else args.content)
 

@@ -1,0 +1,359 @@
+"""One learner's lesson process in its own pseudo-terminal, driven from asyncio.
+
+:class:`LessonChild` spawns the lesson as the leader of a new session whose
+controlling terminal is a fresh pty (``posix_spawn`` with ``setsid``, then the
+slave is opened as fd 0, which makes it the controlling terminal on Linux), so
+window changes (``TIOCSWINSZ`` on the master: the kernel sends ``SIGWINCH``)
+and hang-ups reach it. Output is read from the master with ``loop.add_reader``
+and can be paused while the consumer is full (back-pressure); input is written
+without ever blocking the event loop. :meth:`LessonChild.terminate` ends the
+whole process group (SIGHUP, then SIGTERM, then SIGKILL) and always reaps it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import signal
+import struct
+import termios
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+__all__ = ["LessonChild"]
+
+_READ_SIZE = 65536
+#: Input waiting for the pty beyond this many bytes asks the sender to pause.
+INPUT_HIGH_WATER = 64 * 1024
+
+
+def _winsize(cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> bytes:
+    return struct.pack("HHHH", rows, cols, xpixels, ypixels)
+
+
+def clamp_size(cols: int, rows: int) -> tuple[int, int]:
+    """A terminal size the kernel and the lesson accept (1..1000 each, 80×24 if unknown)."""
+    cols = cols if 0 < cols <= 1000 else 80
+    rows = rows if 0 < rows <= 1000 else 24
+    return cols, rows
+
+
+def _group_has_members(pgid: int) -> bool:
+    """Whether any living process is in process group `pgid` (read from /proc)."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return False
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+            fields = stat[stat.rindex(b")") + 2 :].split()
+            if fields[0] not in (b"Z", b"X") and int(fields[2]) == pgid:
+                return True
+        except (OSError, ValueError, IndexError):
+            continue
+    return False
+
+
+class LessonChild:
+    """A program running in its own pty, with asyncio-friendly I/O and a safe end.
+
+    Args:
+        argv: the program and its arguments (no shell).
+        env: its whole environment (nothing is inherited).
+        cols, rows: the window size it starts with.
+        cwd: its working directory.
+        on_output: called with each chunk the program writes to its terminal.
+        on_exit: called once with the exit code (negative: ended by that signal)
+            when the program has ended and its output has been read.
+    """
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        *,
+        cols: int,
+        rows: int,
+        cwd: Path,
+        on_output: Callable[[bytes], None],
+        on_exit: Callable[[int], None],
+    ) -> None:
+        self.argv = list(argv)
+        self.env = dict(env)
+        self.cols, self.rows = clamp_size(cols, rows)
+        self.cwd = cwd
+        self._on_output = on_output
+        self._on_exit = on_exit
+        self._loop = asyncio.get_running_loop()
+        self.pid: int | None = None
+        self._master: int | None = None
+        self._pidfd: int | None = None
+        self._reading = False
+        self._paused = False
+        self._output_done = False
+        self._status: int | None = None
+        self._exit_reported = False
+        self._pending_input = bytearray()
+        self._writer_registered = False
+        self._poll_handle: asyncio.TimerHandle | None = None
+        self._on_input_drained: Callable[[], None] | None = None
+
+    # ------------------------------------------------------------------ start
+
+    def start(self) -> None:
+        """Spawn the program in a new session on a new pty of the requested size."""
+        master, slave = os.openpty()  # both close-on-exec (PEP 446)
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, _winsize(self.cols, self.rows))
+            slave_path = os.ttyname(slave)
+            file_actions = [
+                # Opening the tty as a session leader without one makes it the
+                # controlling terminal (the child has just called setsid).
+                (os.POSIX_SPAWN_OPEN, 0, slave_path, os.O_RDWR, 0),
+                (os.POSIX_SPAWN_DUP2, 0, 1),
+                (os.POSIX_SPAWN_DUP2, 0, 2),
+            ]
+            old_cwd = os.getcwd()
+            # posix_spawn has no cwd argument before Python 3.13: change it around the
+            # call (the event loop thread is the only one that spawns).
+            os.chdir(self.cwd)
+            try:
+                self.pid = os.posix_spawn(
+                    self.argv[0], self.argv, self.env, file_actions=file_actions, setsid=True
+                )
+            finally:
+                os.chdir(old_cwd)
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        self._master = master
+        os.set_blocking(master, False)
+        try:
+            self._pidfd = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):
+            self._pidfd = None
+        if self._pidfd is not None:
+            self._loop.add_reader(self._pidfd, self._on_pidfd)
+        else:  # pragma: no cover - kernels before 5.3
+            self._schedule_poll()
+        self._start_reading()
+
+    # ------------------------------------------------------------------ output
+
+    def _start_reading(self) -> None:
+        if self._master is not None and not self._reading and not self._output_done:
+            self._loop.add_reader(self._master, self._read_ready)
+            self._reading = True
+
+    def _stop_reading(self) -> None:
+        if self._master is not None and self._reading:
+            self._loop.remove_reader(self._master)
+        self._reading = False
+
+    def pause_output(self) -> None:
+        """Stop reading the program's output (the consumer is full)."""
+        self._paused = True
+        self._stop_reading()
+
+    def resume_output(self) -> None:
+        """Read the program's output again."""
+        self._paused = False
+        self._start_reading()
+
+    def _read_ready(self) -> None:
+        assert self._master is not None
+        try:
+            data = os.read(self._master, _READ_SIZE)
+        except BlockingIOError:
+            return
+        except OSError as error:
+            if error.errno != errno.EIO:  # EIO: every writer closed the slave
+                raise
+            data = b""
+        if data:
+            self._on_output(data)
+            return
+        self._output_done = True
+        self._stop_reading()
+        self._maybe_report_exit()
+
+    # ------------------------------------------------------------------ input
+
+    def write(self, data: bytes) -> bool:
+        """Send bytes to the program's terminal; False when the sender should pause.
+
+        Never blocks: what the pty cannot take now is kept and written when it can.
+        """
+        if self._master is None or self._status is not None:
+            return True
+        self._pending_input += data
+        self._flush_input()
+        return len(self._pending_input) <= INPUT_HIGH_WATER
+
+    def set_input_drained_callback(self, callback: Callable[[], None] | None) -> None:
+        """`callback` is called when pending input falls back below the high-water mark."""
+        self._on_input_drained = callback
+
+    def _flush_input(self) -> None:
+        if self._master is None:
+            return
+        was_full = len(self._pending_input) > INPUT_HIGH_WATER
+        while self._pending_input:
+            try:
+                written = os.write(self._master, self._pending_input)
+            except BlockingIOError:
+                break
+            except OSError:
+                self._pending_input.clear()
+                break
+            del self._pending_input[:written]
+        if self._pending_input and not self._writer_registered:
+            self._loop.add_writer(self._master, self._flush_input)
+            self._writer_registered = True
+        elif not self._pending_input and self._writer_registered:
+            self._loop.remove_writer(self._master)
+            self._writer_registered = False
+        if was_full and len(self._pending_input) <= INPUT_HIGH_WATER and self._on_input_drained:
+            self._on_input_drained()
+
+    # ------------------------------------------------------------------ size
+
+    def resize(self, cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> None:
+        """Set the window size; the kernel sends SIGWINCH to the program."""
+        self.cols, self.rows = clamp_size(cols, rows)
+        if self._master is not None:
+            with contextlib.suppress(OSError):
+                fcntl.ioctl(
+                    self._master,
+                    termios.TIOCSWINSZ,
+                    _winsize(self.cols, self.rows, xpixels, ypixels),
+                )
+
+    # ------------------------------------------------------------------ exit
+
+    @property
+    def running(self) -> bool:
+        """True until the program has been reaped."""
+        return self.pid is not None and self._status is None
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit code once reaped (negative: the signal that ended it)."""
+        return None if self._status is None else os.waitstatus_to_exitcode(self._status)
+
+    def _reap(self) -> bool:
+        """Reap the program if it has ended (never blocks); True once reaped."""
+        if self._status is not None:
+            return True
+        if self.pid is None:
+            return False
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            # Someone else reaped it (should not happen): treat as ended.
+            self._status = 0
+        else:
+            if pid == 0:
+                return False
+            self._status = status
+        self._release_pidfd()
+        return True
+
+    def _release_pidfd(self) -> None:
+        if self._pidfd is not None:
+            self._loop.remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = None
+        if self._poll_handle is not None:
+            self._poll_handle.cancel()
+            self._poll_handle = None
+
+    def _on_pidfd(self) -> None:
+        if self._reap():
+            # Output still in the pty is read before the end is reported, unless the
+            # reader is paused: then give it a moment, and report anyway.
+            if not self._output_done:
+                self._loop.call_later(0.5, self._finish_output)
+            self._maybe_report_exit()
+
+    def _schedule_poll(self) -> None:  # pragma: no cover - kernels without pidfd
+        def poll() -> None:
+            self._poll_handle = None
+            if self._reap():
+                self._on_pidfd()
+            else:
+                self._schedule_poll()
+
+        self._poll_handle = self._loop.call_later(0.1, poll)
+
+    def _finish_output(self) -> None:
+        if not self._output_done:
+            self._output_done = True
+            self._stop_reading()
+            self._maybe_report_exit()
+
+    def _maybe_report_exit(self) -> None:
+        if self._exit_reported or not self._output_done:
+            return
+        if not self._reap():
+            return  # the pidfd (or poll) reports once the program has ended
+        self._exit_reported = True
+        self._close_master()
+        code = self.returncode
+        self._on_exit(code if code is not None else 0)
+
+    def _close_master(self) -> None:
+        if self._master is None:
+            return
+        self._stop_reading()
+        if self._writer_registered:
+            self._loop.remove_writer(self._master)
+            self._writer_registered = False
+        with contextlib.suppress(OSError):
+            os.close(self._master)
+        self._master = None
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        if self.pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, sig)
+
+    async def terminate(self, grace: float = 1.0) -> int | None:
+        """End the program and everything in its process group, and reap it.
+
+        SIGHUP first (what a hang-up sends), then SIGTERM, then SIGKILL, waiting up
+        to ``grace`` seconds after each of the first two. Safe to call twice. The
+        exit callback is not called after this. Returns the exit code.
+        """
+        self._exit_reported = True
+        if self.pid is None:
+            return None
+        if not self._reap():
+            for sig, wait in (
+                (signal.SIGHUP, grace),
+                (signal.SIGTERM, grace),
+                (signal.SIGKILL, 10.0),
+            ):
+                self._signal_group(sig)
+                deadline = self._loop.time() + wait
+                while not self._reap() and self._loop.time() < deadline:
+                    await asyncio.sleep(0.02)
+                if self._status is not None:
+                    break
+        # Anything left in the group (it outlived the leader) goes too. Linux does not
+        # reuse a pid while it names a living process group, so this hits only ours.
+        if _group_has_members(self.pid):
+            self._signal_group(signal.SIGKILL)
+        self._release_pidfd()
+        self._close_master()
+        return self.returncode

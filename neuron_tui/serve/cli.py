@@ -1,0 +1,277 @@
+"""The `serve` command line: `neuron-tui serve ssh ...` and `neuron-tui serve web ...`.
+
+:func:`add_serve_parser` adds the `serve` command to the lesson's argparse
+subparsers; :func:`run_serve` runs it. Every bad flag is one line on stderr
+and exit code 2, never a traceback. Heavy imports (asyncssh, aiohttp) happen
+only when a server actually starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from neuron_tui.serve.state import STATE_DIR_VARIABLE, is_loopback
+
+__all__ = ["add_serve_parser", "build_parser", "main", "run_serve"]
+
+
+class _OneLineErrorParser(argparse.ArgumentParser):
+    """Errors are one line (no usage dump) and exit with 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _bounded_int(low: int, high: int, what: str) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, not {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"seconds must be from 1 to 3600, not {text}")
+    return value
+
+
+def _nonempty(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("the class password must not be empty")
+    return text
+
+
+def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `serve ssh` and `serve web` to the lesson's subparsers; returns the `serve` parser."""
+    serve = subparsers.add_parser(
+        "serve",
+        prog="neuron-tui serve",
+        help="teach a class: serve the lesson over SSH or to web browsers",
+        description=(
+            "Serve the lesson to a whole class: `serve ssh` runs a classroom SSH server "
+            "(one lesson per learner), `serve web` serves it to browsers."
+        ),
+    )
+    # Keep the caller's one-line-error parser class if it has one.
+    parser_class: type[argparse.ArgumentParser] = (
+        type(serve)
+        if type(serve).error is not argparse.ArgumentParser.error
+        else _OneLineErrorParser
+    )
+    kinds = serve.add_subparsers(
+        dest="serve_kind", metavar="ssh|web", required=True, parser_class=parser_class
+    )
+
+    ssh = kinds.add_parser(
+        "ssh",
+        prog="neuron-tui serve ssh",
+        help="a classroom SSH server: learners run `ssh -p PORT NAME@HOST`",
+        description=(
+            "Start a classroom SSH server. Each learner connects with "
+            "`ssh -p PORT NAME@HOST` and gets their own lesson; nothing else can run "
+            "(no commands, sftp, scp or forwarding). Progress is kept per NAME. "
+            "Authentication is required on any address other than 127.0.0.1."
+        ),
+        epilog=(
+            "The host key and learners' progress live in the state folder "
+            f"(${STATE_DIR_VARIABLE} if set, else the user's state folder)."
+        ),
+    )
+    ssh.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    ssh.add_argument(
+        "--port",
+        type=_bounded_int(0, 65535, "the port"),
+        default=2222,
+        help="port to listen on (default 2222; 0 picks a free one)",
+    )
+    auth = ssh.add_mutually_exclusive_group()
+    auth.add_argument(
+        "--password",
+        type=_nonempty,
+        metavar="CLASSCODE",
+        help="the class password every learner types",
+    )
+    auth.add_argument(
+        "--authorized-keys",
+        type=Path,
+        metavar="FILE",
+        help="an OpenSSH authorized_keys file of learners' public keys",
+    )
+    ssh.add_argument(
+        "--max-sessions",
+        type=_bounded_int(1, 1000, "--max-sessions"),
+        default=40,
+        metavar="N",
+        help="most learners at once (default 40)",
+    )
+    ssh.add_argument(
+        "--max-per-address",
+        type=_bounded_int(1, 1000, "--max-per-address"),
+        default=10,
+        metavar="N",
+        help="most learners from one client address (default 10; raise it for a class "
+        "behind one NAT address)",
+    )
+    ssh.add_argument(
+        "--login-timeout",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="time to log in and open the lesson (default 30)",
+    )
+    ssh.add_argument(
+        "--allow-uncompressed",
+        action="store_true",
+        help="also accept clients that will not compress (by default only zlib is offered)",
+    )
+    ssh.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="run learners' lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
+    )
+    ssh.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"keep the host key and progress in DIR (default: ${STATE_DIR_VARIABLE} "
+        "or the user's state folder)",
+    )
+
+    web = kinds.add_parser(
+        "web",
+        prog="neuron-tui serve web",
+        help="serve the lesson to web browsers (one lesson per tab)",
+        description=(
+            "Serve the lesson to web browsers with textual-serve: every tab that opens "
+            "the page gets its own lesson. Binds to 127.0.0.1 unless --host says otherwise."
+        ),
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument(
+        "--port",
+        type=_bounded_int(1, 65535, "the port"),
+        default=8000,
+        help="port to listen on (default 8000)",
+    )
+    web.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, e.g. https://lesson.example.org behind a proxy",
+    )
+    web.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="run the lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
+    )
+    return serve
+
+
+def _fail(prog: str, message: str) -> int:
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Run `serve ssh` or `serve web` from parsed arguments; returns the exit code."""
+    content: Path | None = getattr(args, "content", None)
+    if args.serve_kind == "web":
+        from neuron_tui.serve.web import serve_web
+
+        return serve_web(
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url,
+            content=content,
+            low_bandwidth=args.low_bandwidth,
+        )
+
+    prog = "neuron-tui serve ssh"
+    auth = args.password is not None or args.authorized_keys is not None
+    if not auth and not is_loopback(args.host):
+        return _fail(
+            prog,
+            f"refusing to listen on {args.host} without authentication: anyone who reaches "
+            "the port would get a lesson; give --password CLASSCODE or --authorized-keys FILE",
+        )
+    if args.authorized_keys is not None:
+        try:
+            import asyncssh
+
+            asyncssh.read_authorized_keys(str(args.authorized_keys))
+        except OSError as error:
+            return _fail(prog, f"cannot read {args.authorized_keys}: {error.strerror or error}")
+        except (ValueError, asyncssh.KeyImportError) as error:
+            return _fail(prog, f"{args.authorized_keys} is not an authorized_keys file: {error}")
+    from neuron_tui.serve.state import default_state_dir
+
+    state_dir = args.state_dir if args.state_dir is not None else default_state_dir()
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return _fail(prog, f"cannot use state folder {state_dir}: {error.strerror or error}")
+
+    import asyncio
+    import logging
+
+    from neuron_tui.serve.ssh import SSHServeConfig, serve_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    config = SSHServeConfig(
+        state_dir=state_dir,
+        host=args.host,
+        port=args.port,
+        password=args.password,
+        authorized_keys=args.authorized_keys,
+        max_sessions=args.max_sessions,
+        max_per_address=args.max_per_address,
+        login_timeout=args.login_timeout,
+        allow_uncompressed=args.allow_uncompressed,
+        low_bandwidth=args.low_bandwidth,
+        content=content,
+    )
+    try:
+        return asyncio.run(serve_forever(config))
+    except KeyboardInterrupt:  # pragma: no cover - Ctrl+C before the handler is set
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """A stand-alone parser for `python -m neuron_tui.serve ssh|web ...`."""
+    parser = _OneLineErrorParser(
+        prog="neuron-tui",
+        description="Serve the neuron lesson to a class.",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        metavar="DIR",
+        help="serve the lesson text and quiz in DIR instead of the built-in content/",
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="serve", required=True, parser_class=_OneLineErrorParser
+    )
+    add_serve_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m neuron_tui.serve serve ssh ...` (or without the leading `serve`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["ssh"], ["web"]):
+        argv.insert(0, "serve")
+    args = build_parser().parse_args(argv)
+    return run_serve(args)

@@ -1,0 +1,588 @@
+"""`neuron-tui serve ssh`: a classroom SSH server where the only thing that runs is the lesson.
+
+Each SSH session with a pty gets its own lesson process (``python -I -m
+neuron_tui``) in its own pty of the requested size, with a clean environment
+the server sets. Nothing else is possible: commands (exec requests, legacy
+scp), subsystems (sftp), port forwarding both ways, agent and X11 forwarding
+are refused, and the client's environment variables never reach the lesson.
+
+The server offers zlib compression only (so a plain ``ssh`` client, which
+offers ``none,zlib@openssh.com``, ends up compressing) unless
+``allow_uncompressed`` adds ``none``. Connections are capped in total and per
+client address; an unauthenticated connection has ``login_timeout`` seconds to
+log in, and an authenticated one that opens no lesson in that time is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import os
+import re
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from neuron_tui.serve.child import LessonChild
+from neuron_tui.serve.state import learner_file_name
+
+__all__ = [
+    "Classroom",
+    "ClassroomServer",
+    "LessonSession",
+    "SSHServeConfig",
+    "load_host_key",
+    "start_ssh_server",
+]
+
+log = logging.getLogger("neuron_tui.serve.ssh")
+
+HOST_KEY_FILE = "ssh_host_ed25519_key"
+LEARNERS_FOLDER = "learners"
+#: Child output is not read while this much is waiting to be sent to the client.
+OUTPUT_HIGH_WATER = 64 * 1024
+#: ... and is read again once the backlog is below this.
+OUTPUT_LOW_WATER = 16 * 1024
+#: The only terminal names passed to the lesson as TERM.
+_SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+#: Wait after a wrong password (slows guessing; each connection gets few tries).
+WRONG_PASSWORD_DELAY = 1.0
+
+
+@dataclass
+class SSHServeConfig:
+    """Everything `neuron-tui serve ssh` was asked to do."""
+
+    state_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 2222
+    password: str | None = None
+    authorized_keys: Path | None = None
+    max_sessions: int = 40
+    max_per_address: int = 10
+    login_timeout: float = 30.0
+    keepalive_interval: float = 15.0
+    keepalive_count_max: int = 4
+    allow_uncompressed: bool = False
+    low_bandwidth: bool = False
+    content: Path | None = None
+    #: The lesson's command line, before its per-learner flags (tests may change it).
+    lesson_argv: list[str] = field(
+        default_factory=lambda: [sys.executable, "-I", "-m", "neuron_tui"]
+    )
+
+    @property
+    def auth_required(self) -> bool:
+        """Whether learners must authenticate (always, except for the no-auth loopback case)."""
+        return self.password is not None or self.authorized_keys is not None
+
+    @property
+    def compression_algs(self) -> list[str]:
+        """zlib first; `none` only when uncompressed clients are allowed."""
+        algs = ["zlib@openssh.com", "zlib"]
+        if self.allow_uncompressed:
+            algs.append("none")
+        return algs
+
+
+def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
+    """The server's Ed25519 host key: read from the state folder, made there the first time."""
+    path = state_dir / HOST_KEY_FILE
+    if path.exists():
+        return asyncssh.read_private_key(path)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="neuron-tui classroom")
+    data = key.export_private_key()
+    temporary = path.with_name(path.name + ".new")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(temporary, path)
+    (path.with_name(path.name + ".pub")).write_bytes(key.export_public_key())
+    return key
+
+
+def _supports_progress_flag() -> bool:
+    """Whether the installed lesson understands ``--progress FILE``."""
+    try:
+        from neuron_tui.__main__ import build_parser
+
+        return "--progress" in build_parser()._option_string_actions
+    except Exception:  # pragma: no cover - a lesson without the flag
+        return False
+
+
+class Classroom:
+    """State shared by every connection: the config, the caps and the running sessions."""
+
+    def __init__(self, config: SSHServeConfig) -> None:
+        self.config = config
+        self.learners_dir = config.state_dir / LEARNERS_FOLDER
+        self.learners_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.connections: set[ClassroomServer] = set()
+        self.sessions: set[LessonSession] = set()
+        self.per_address: dict[str, int] = {}
+        self.progress_flag = _supports_progress_flag()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def admit(self, server: ClassroomServer) -> str | None:
+        """Count a connection in; a one-line reason when it is over a cap."""
+        if server in self.connections:
+            return None
+        if len(self.connections) >= self.config.max_sessions:
+            return (
+                f"neuron-tui: the class is full ({self.config.max_sessions} learners); "
+                "please try again in a minute"
+            )
+        if self.per_address.get(server.address, 0) >= self.config.max_per_address:
+            return (
+                f"neuron-tui: too many sessions from your address "
+                f"({self.config.max_per_address}); close one first"
+            )
+        self.connections.add(server)
+        self.per_address[server.address] = self.per_address.get(server.address, 0) + 1
+        return None
+
+    def release(self, server: ClassroomServer) -> None:
+        """Count a connection out."""
+        if server not in self.connections:
+            return
+        self.connections.discard(server)
+        left = self.per_address.get(server.address, 1) - 1
+        if left > 0:
+            self.per_address[server.address] = left
+        else:
+            self.per_address.pop(server.address, None)
+
+    def keep(self, task: asyncio.Task[Any]) -> None:
+        """Hold a reference to a background task until it finishes."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """End every lesson (and wait for them to be reaped) and close every connection."""
+        for server in list(self.connections):
+            if server.conn is not None:
+                server.conn.close()
+        await asyncio.gather(
+            *(session.end() for session in list(self.sessions)), return_exceptions=True
+        )
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def learner_argv_env(self, username: str, term: str) -> tuple[list[str], dict[str, str]]:
+        """The lesson's command line and its whole (clean) environment for one learner."""
+        name = learner_file_name(username)
+        argv = list(self.config.lesson_argv)
+        env = {
+            "TERM": term,
+            "LANG": "C.UTF-8",
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.learners_dir),
+            # Tells the lesson it serves a remote learner (no file-writing actions).
+            "NEURON_TUI_SSH": "1",
+            # Opening a link must never start a program on the server: `true` does nothing.
+            "BROWSER": "true",
+        }
+        if self.config.low_bandwidth:
+            env["NEURON_TUI_LOW_BANDWIDTH"] = "1"
+        if self.progress_flag:
+            argv += ["--progress", str(self.learners_dir / f"{name}.json")]
+        else:  # pragma: no cover - older lesson: one state folder per learner
+            env["NEURON_TUI_STATE_DIR"] = str(self.learners_dir / name)
+        if self.config.content is not None:
+            argv += ["--content", str(self.config.content)]
+        return argv, env
+
+
+class LessonSession(asyncssh.SSHServerSession[bytes]):
+    """One SSH session channel: the lesson in a pty, or a one-line refusal."""
+
+    def __init__(self, server: ClassroomServer) -> None:
+        self.server = server
+        self.classroom = server.classroom
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self.term: str | None = None
+        self.size = (80, 24, 0, 0)
+        self.refusal: str | None = None
+        self.child: LessonChild | None = None
+        self._poll: asyncio.TimerHandle | None = None
+        self._ending: asyncio.Task[None] | None = None
+
+    # --------------------------------------------------------------- requests
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self.chan = chan
+        chan.set_write_buffer_limits(high=OUTPUT_HIGH_WATER, low=OUTPUT_LOW_WATER)
+
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any
+    ) -> bool:
+        self.term = term_type if _SAFE_TERM.fullmatch(term_type) else "xterm-256color"
+        self.size = term_size
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        # Accepted only to say why nothing runs; the command itself is never used.
+        self.refusal = (
+            "neuron-tui: this server runs only the lesson, not commands; "
+            f"connect with: ssh -t -p {self.server.port} NAME@HOST"
+        )
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        log.info("refused subsystem %r from %s", subsystem, self.server.address)
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+    def signal_received(self, signal: str) -> None:
+        """Signals from the client are ignored (the lesson has its own keys)."""
+
+    def eof_received(self) -> bool:
+        return True
+
+    # --------------------------------------------------------------- start
+
+    def session_started(self) -> None:
+        assert self.chan is not None
+        if self.refusal is None and self.term is None:
+            self.refusal = (
+                "neuron-tui: the lesson needs a terminal; "
+                f"connect with: ssh -t -p {self.server.port} NAME@HOST"
+            )
+        if self.refusal is not None:
+            log.info("refused a session from %s: %s", self.server.address, self.refusal)
+            self.chan.write_stderr((self.refusal + "\r\n").encode())
+            self.chan.exit(1)
+            return
+        assert self.term is not None
+        argv, env = self.classroom.learner_argv_env(self.server.username, self.term)
+        cols, rows = self.size[0], self.size[1]
+        self.child = LessonChild(
+            argv,
+            env,
+            cols=cols,
+            rows=rows,
+            cwd=self.classroom.learners_dir,
+            on_output=self._child_output,
+            on_exit=self._child_exit,
+        )
+        try:
+            self.child.start()
+        except OSError as error:
+            log.error("cannot start the lesson: %s", error)
+            self.child = None
+            self.chan.write_stderr(b"neuron-tui: the lesson could not start; tell the teacher\r\n")
+            self.chan.exit(1)
+            return
+        self.server.session_started()
+        self.classroom.sessions.add(self)
+        log.info(
+            "lesson started for %r from %s (%dx%d, %s); %d running",
+            self.server.username,
+            self.server.address,
+            self.child.cols,
+            self.child.rows,
+            self.term,
+            len(self.classroom.sessions),
+        )
+
+    # --------------------------------------------------------------- data
+
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        if self.child is None or self.chan is None:
+            return
+        if not self.child.write(data):
+            self.chan.pause_reading()
+            self.child.set_input_drained_callback(self._input_drained)
+
+    def _input_drained(self) -> None:
+        if self.chan is not None:
+            self.chan.resume_reading()
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self.size = (width, height, pixwidth, pixheight)
+        if self.child is not None:
+            self.child.resize(width, height, pixwidth, pixheight)
+
+    def _backlog(self) -> int:
+        """Bytes written for this learner but not yet sent: channel plus TCP buffer."""
+        if self.chan is None:
+            return 0
+        backlog = self.chan.get_write_buffer_size()
+        # asyncssh does not pass the transport's own back-pressure on to channels, so
+        # look at its buffer too (one learner per connection: it is all ours).
+        transport = getattr(self.server.conn, "_transport", None)
+        if transport is not None:
+            with contextlib.suppress(Exception):
+                backlog += transport.get_write_buffer_size()
+        return backlog
+
+    def _child_output(self, data: bytes) -> None:
+        if self.chan is None or self.child is None:
+            return
+        self.chan.write(data)
+        if self._backlog() > OUTPUT_HIGH_WATER:
+            self.child.pause_output()
+            self._schedule_backlog_check()
+
+    def _schedule_backlog_check(self) -> None:
+        if self._poll is None:
+            self._poll = asyncio.get_running_loop().call_later(0.02, self._check_backlog)
+
+    def _check_backlog(self) -> None:
+        self._poll = None
+        if self.child is None:
+            return
+        if self._backlog() <= OUTPUT_LOW_WATER:
+            self.child.resume_output()
+        else:
+            self._schedule_backlog_check()
+
+    def pause_writing(self) -> None:
+        if self.child is not None:
+            self.child.pause_output()
+            self._schedule_backlog_check()
+
+    def resume_writing(self) -> None:
+        self._check_backlog()
+
+    # --------------------------------------------------------------- end
+
+    def _child_exit(self, code: int) -> None:
+        """The learner quit the lesson: pass on its exit status and close the session."""
+        self.classroom.sessions.discard(self)
+        if self.chan is not None:
+            self.chan.exit(code if 0 <= code <= 255 else 1)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.child is not None and self._ending is None:
+            self._ending = asyncio.get_running_loop().create_task(self.end())
+            self.classroom.keep(self._ending)
+
+    async def end(self) -> None:
+        """End the lesson (HUP, TERM, KILL) and reap it."""
+        if self._poll is not None:
+            self._poll.cancel()
+            self._poll = None
+        child = self.child
+        if child is not None:
+            await child.terminate()
+            log.info("lesson ended for %r (exit %s)", self.server.username, child.returncode)
+        self.classroom.sessions.discard(self)
+        self.child = None
+
+
+class ClassroomServer(asyncssh.SSHServer):
+    """One client connection: authentication, caps, and at most one lesson session."""
+
+    def __init__(self, classroom: Classroom, port: int) -> None:
+        self.classroom = classroom
+        self.config = classroom.config
+        self.port = port
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.address = "?"
+        self.username = "learner"
+        self.session: LessonSession | None = None
+        self._idle: asyncio.TimerHandle | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        if peer:
+            self.address = str(peer[0])
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._idle is not None:
+            self._idle.cancel()
+        self.classroom.release(self)
+        if self.session is not None:
+            self.session.connection_lost(exc)
+
+    def begin_auth(self, username: str) -> bool:
+        self.username = username
+        reason = self.classroom.admit(self)
+        if reason is not None:
+            log.info("turned away %r from %s: %s", username, self.address, reason)
+            assert self.conn is not None
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
+            return True
+        return self.config.auth_required
+
+    def password_auth_supported(self) -> bool:
+        return self.config.password is not None
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        expected = self.config.password
+        if expected is not None and hmac.compare_digest(password.encode(), expected.encode()):
+            return True
+        log.info("wrong password for %r from %s", username, self.address)
+        await asyncio.sleep(WRONG_PASSWORD_DELAY)
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def auth_completed(self) -> None:
+        # Only a lesson session may keep a connection open: close one that opens none.
+        self._idle = asyncio.get_running_loop().call_later(
+            self.config.login_timeout, self._close_if_idle
+        )
+
+    def _close_if_idle(self) -> None:
+        self._idle = None
+        if self.session is None and self.conn is not None:
+            log.info("closed a connection from %s that opened no lesson", self.address)
+            self.conn.disconnect(
+                asyncssh.DISC_BY_APPLICATION, "neuron-tui: this server only runs the lesson"
+            )
+
+    def session_started(self) -> None:
+        """A lesson is running on this connection."""
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+
+    def session_requested(self) -> LessonSession | bool:
+        if self.session is not None:
+            return False  # one session (one lesson) per connection
+        self.session = LessonSession(self)
+        return self.session
+
+    def connection_requested(
+        self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
+    ) -> bool:
+        log.info("refused forwarding to %s:%s from %s", dest_host, dest_port, self.address)
+        return False
+
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        log.info("refused remote forwarding of port %s from %s", listen_port, self.address)
+        return False
+
+    def unix_connection_requested(self, dest_path: str) -> bool:
+        return False
+
+    def unix_server_requested(self, listen_path: str) -> bool:
+        return False
+
+    def tun_requested(self, unit: int | None) -> bool:
+        return False
+
+    def tap_requested(self, unit: int | None) -> bool:
+        return False
+
+
+async def start_ssh_server(
+    config: SSHServeConfig, classroom: Classroom | None = None
+) -> tuple[asyncssh.SSHAcceptor, Classroom, asyncssh.SSHKey]:
+    """Listen for learners; returns the acceptor, the shared classroom and the host key."""
+    key = load_host_key(config.state_dir)
+    classroom = classroom or Classroom(config)
+    ports: list[int] = [config.port]
+
+    def factory() -> ClassroomServer:
+        return ClassroomServer(classroom, ports[0])
+
+    options: dict[str, Any] = {}
+    if config.authorized_keys is not None:
+        options["authorized_client_keys"] = str(config.authorized_keys)
+    acceptor = await asyncssh.create_server(
+        factory,
+        config.host,
+        config.port,
+        server_host_keys=[key],
+        compression_algs=config.compression_algs,
+        login_timeout=config.login_timeout,
+        keepalive_interval=config.keepalive_interval,
+        keepalive_count_max=config.keepalive_count_max,
+        password_auth=config.password is not None,
+        public_key_auth=config.authorized_keys is not None,
+        kbdint_auth=False,
+        host_based_auth=False,
+        gss_host=None,
+        gss_kex=False,
+        gss_auth=False,
+        agent_forwarding=False,
+        x11_forwarding=False,
+        allow_scp=False,
+        sftp_factory=None,
+        allow_pty=True,
+        line_editor=False,
+        encoding=None,
+        reuse_address=True,
+        **options,
+    )
+    ports[0] = acceptor.get_port()
+    return acceptor, classroom, key
+
+
+def connect_host(host: str) -> str:
+    """What learners type after the @: the host, or this computer's name for a wildcard."""
+    if host in ("0.0.0.0", "::", ""):
+        return socket.gethostname()
+    return host
+
+
+async def serve_forever(config: SSHServeConfig, out: Any = None) -> int:
+    """Run the server until SIGINT or SIGTERM; end every lesson before returning."""
+    out = out or sys.stdout
+    try:
+        acceptor, classroom, key = await start_ssh_server(config)
+    except OSError as error:
+        print(
+            f"neuron-tui serve ssh: cannot listen on {config.host}:{config.port}: "
+            f"{error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 1
+    port = acceptor.get_port()
+    host = connect_host(config.host)
+    if config.password is not None:
+        auth = "the class password given with --password"
+    elif config.authorized_keys is not None:
+        auth = f"a key listed in {config.authorized_keys}"
+    else:
+        auth = "nothing (this computer only)"
+    compression = "zlib, uncompressed clients allowed" if config.allow_uncompressed else "zlib"
+    lines = [
+        f"neuron-tui: serving the lesson over SSH on {config.host}:{port}",
+        f"  learners connect with:  ssh -p {port} NAME@{host}",
+        "  (NAME is any name a learner picks; progress is kept per name)",
+        f"  they log in with:       {auth}",
+        f"  host key fingerprint:   {key.get_fingerprint('sha256')} (ED25519)",
+        f"  compression:            {compression}",
+        f"  sessions:               at most {config.max_sessions}, "
+        f"{config.max_per_address} per address",
+        f"  progress is kept in:    {classroom.learners_dir}",
+        "Press Ctrl+C to stop (every running lesson is ended).",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        acceptor.close()
+        await classroom.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(acceptor.wait_closed(), 5)
+    print("neuron-tui: server stopped.", file=out, flush=True)
+    return 0

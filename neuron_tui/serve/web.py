@@ -1,0 +1,82 @@
+"""`neuron-tui serve web`: the lesson in a browser, one lesson process per tab (textual-serve).
+
+textual-serve starts ``python -I -m neuron_tui.serve.webchild`` for every
+browser tab that opens the page and relays its terminal over a websocket. It
+listens on 127.0.0.1 unless told otherwise; on any other address anyone who
+reaches the port gets a lesson (a process on this computer), so the command
+warns and suggests a reverse proxy with TLS and a login in front.
+"""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import sys
+from pathlib import Path
+
+from neuron_tui.serve.state import is_loopback
+
+__all__ = ["lesson_command", "public_url_for", "serve_web"]
+
+EXPOSED_WARNING = (
+    "neuron-tui serve web: warning: listening on {host}, not 127.0.0.1: anyone who can "
+    "reach port {port} gets a lesson (a process on this computer), with no login and no "
+    "encryption. For a class, keep the default 127.0.0.1 and put a reverse proxy with TLS "
+    "and a login (e.g. Caddy or nginx with basic auth) in front, passing websockets "
+    "through; give it --public-url https://your.host/."
+)
+
+
+def lesson_command(content: Path | None = None) -> str:
+    """The shell command textual-serve runs for each tab."""
+    argv = [sys.executable, "-I", "-m", "neuron_tui.serve.webchild"]
+    if content is not None:
+        argv += ["--content", str(content)]
+    return shlex.join(argv)
+
+
+def public_url_for(host: str, port: int) -> str:
+    """Where browsers reach the server when nothing else is said."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def serve_web(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    public_url: str | None = None,
+    content: Path | None = None,
+    low_bandwidth: bool = False,
+) -> int:
+    """Serve the lesson until Ctrl+C; returns the exit code."""
+    import os
+
+    from textual_serve.server import Server
+
+    if not is_loopback(host):
+        print(EXPOSED_WARNING.format(host=host, port=port), file=sys.stderr, flush=True)
+    # textual-serve hands its own environment to each lesson: keep it predictable.
+    for name in ("TEXTUAL_THEME", "NO_COLOR", "COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+    os.environ["NEURON_TUI_WEB"] = "1"
+    if low_bandwidth:
+        os.environ["NEURON_TUI_LOW_BANDWIDTH"] = "1"
+    server = Server(
+        lesson_command(content),
+        host=host,
+        port=port,
+        title="neuron-tui: the neuron",
+        public_url=(public_url or public_url_for(host, port)).rstrip("/"),
+    )
+    try:
+        server.serve()
+    except OSError as error:
+        print(
+            f"neuron-tui serve web: cannot listen on {host}:{port}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

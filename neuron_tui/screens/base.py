@@ -41,7 +41,9 @@ class LessonScreen(Screen[None]):
     }
     LessonScreen #lesson-side {
         display: none;
-        width: 48;
+        width: 30%;
+        min-width: 36;
+        max-width: 64;
         height: 1fr;
         border-left: vkey $primary 50%;
         padding: 0 1;
@@ -63,6 +65,9 @@ class LessonScreen(Screen[None]):
     GUIDANCE: ClassVar[str] = ""
     #: The keys shown in the footer, most useful first.
     KEY_HINTS: ClassVar[list[KeyHint]] = []
+    #: Whether wide terminals show the page's text beside the work (not when the
+    #: work area already tells the page's story, as on the opening).
+    SHOW_TEXT_BESIDE: ClassVar[bool] = True
     #: Every key of this screen for the help overlay (footer hints are added).
     KEY_HELP: ClassVar[list[KeyHint]] = []
 
@@ -110,7 +115,11 @@ class LessonScreen(Screen[None]):
         return bool(self.query("#lesson-main"))
 
     def on_resize(self) -> None:
-        wide = self.size.width >= WIDE_LAYOUT_COLUMNS and not self.shows_text_in_work
+        wide = (
+            self.size.width >= WIDE_LAYOUT_COLUMNS
+            and self.SHOW_TEXT_BESIDE
+            and not self.shows_text_in_work
+        )
         self.set_class(wide, "wide")
         side = self.query_one("#lesson-side", VerticalScroll)
         if wide and not side.children:

@@ -32,6 +32,7 @@ class CompletionScreen(LessonScreen):
     """Closes the module: the learner's summary and Module 07 up next."""
 
     PAGE_KEY = "completion"
+    SHOW_TEXT_BESIDE = False
     PART = None
     GUIDANCE = "You reached the end of the module. p or 1–6 take you back to any part."
     KEY_HINTS = [("↑/↓", "scroll"), ("p", "previous"), ("1–6", "revisit a part"), ("q", "quit")]

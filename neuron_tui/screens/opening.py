@@ -31,6 +31,7 @@ class OpeningScreen(LessonScreen):
     """The first screen: the pitch, a small network, the parts and where to go on."""
 
     PAGE_KEY = "opening"
+    SHOW_TEXT_BESIDE = False
     PART = None
     KEY_HINTS = [
         ("Enter", "start/continue"),

@@ -59,3 +59,20 @@ def test_part02_shading(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = NeuronApp(load_content(), start_page="part02")
     keys = ["right"] * 5 + ["down"] + ["right"] * 10 + ["g"]
     assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+WIDE = (120, 40)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_screen_at_120x40(snap_compare, page: str) -> None:  # type: ignore[no-untyped-def]
+    """At 120×40 the plots grow and the lesson text sits beside the work."""
+    app = NeuronApp(load_content(), start_page=page)
+    assert snap_compare(app, terminal_size=WIDE)
+
+
+def test_part05_at_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    from tests.snapshots.test_parts_05_06 import wait_for_training
+
+    app = NeuronApp(load_content(), start_page="part05")
+    assert snap_compare(app, run_before=wait_for_training, terminal_size=WIDE)

@@ -10,6 +10,9 @@ Usage::
     python -m benchmarks.interaction [--steps 20] [--json FILE]
 
 Figures depend on the machine; run it on the machine you report about.
+Superseded by ``python -m benchmarks.run_all`` (:mod:`benchmarks.bytes`,
+:mod:`benchmarks.latency`), which covers every part and both colour systems;
+kept because the README documents it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.ptyharness import PtyApp, default_env, repo_root
+from benchmarks.common import lesson_env
+from benchmarks.ptyharness import PtyApp, repo_root
 
 RIGHT = b"\x1b[C"
 LEFT = b"\x1b[D"
@@ -58,9 +62,8 @@ def held_key(app: PtyApp, presses: int, rate: float, final_text: str) -> float:
 
 def measure_part02(steps: int, colour_env: dict[str, str | None]) -> dict[str, Any]:
     """Slider step bytes (shading off, on), a whole training run, idle, held key."""
-    env = default_env(colour_env)
     result: dict[str, Any] = {}
-    with PtyApp(lesson_argv(2), env=env, cwd=repo_root()) as app:
+    with lesson_env(colour_env) as env, PtyApp(lesson_argv(2), env=env, cwd=repo_root()) as app:
         app.wait_for("Part 02", timeout=20)
         app.wait_quiet(0.5, timeout=10)
         mark = app.mark()

@@ -48,9 +48,12 @@ import pyte
 
 __all__ = [
     "KEYS",
+    "Cell",
     "Chunk",
     "ExitedBeforeText",
     "PtyApp",
+    "blank_snapshot",
+    "changed_cells",
     "default_env",
 ]
 
@@ -110,6 +113,11 @@ def default_env(overrides: Mapping[str, str | None] | None = None) -> dict[str, 
         else:
             env[name] = value
     return env
+
+
+#: One character cell of the emulated screen: pyte's ``Char`` (data, fg, bg, bold,
+#: italics, underscore, strikethrough, reverse, blink), comparable and hashable.
+Cell = pyte.screens.Char
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +448,19 @@ class PtyApp:
         """The emulated screen now, rows joined with newlines."""
         return "\n".join(self.display())
 
+    def snapshot(self) -> tuple[tuple[Cell, ...], ...]:
+        """Every cell of the emulated screen now (character and attributes), row by row.
+
+        Two snapshots compare cell by cell: see :func:`changed_cells`.
+        """
+        with self._cond:
+            self._feed_all()
+            buffer = self._screen.buffer
+            return tuple(
+                tuple(buffer[y][x] for x in range(self._screen.columns))
+                for y in range(self._screen.lines)
+            )
+
     def format_screen(self) -> str:
         """A framed dump of the screen and the program's state, for error messages."""
         lines = self.display()
@@ -737,6 +758,31 @@ class PtyApp:
         """
         out = self.output()
         return out.rfind(_ALT_SCREEN_EXIT) > out.rfind(b"\x1b[?1049h")
+
+
+def blank_snapshot(cols: int, rows: int) -> tuple[tuple[Cell, ...], ...]:
+    """The snapshot of a freshly cleared screen of ``cols`` × ``rows`` (default cells)."""
+    screen = pyte.Screen(cols, rows)
+    return tuple(tuple(screen.buffer[y][x] for x in range(cols)) for y in range(rows))
+
+
+def changed_cells(
+    before: Sequence[Sequence[Cell]], after: Sequence[Sequence[Cell]]
+) -> int:
+    """Number of cells whose character or any attribute differs between two snapshots.
+
+    Snapshots of different sizes compare over the common area; every cell outside
+    it counts as changed.
+    """
+    changed = 0
+    rows = max(len(before), len(after))
+    for y in range(rows):
+        row_a = before[y] if y < len(before) else ()
+        row_b = after[y] if y < len(after) else ()
+        common = min(len(row_a), len(row_b))
+        changed += sum(1 for x in range(common) if row_a[x] != row_b[x])
+        changed += max(len(row_a), len(row_b)) - common
+    return changed
 
 
 def repo_root() -> Path:

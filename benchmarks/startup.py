@@ -37,12 +37,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import (
+    HELLO_MARKER,
+    OPENING_MARKER,
+    Figure,
+    failed,
+    hello_argv,
+    lesson_argv,
+    part_marker,
+)
+from benchmarks.common import lesson_env as fresh_lesson_env
 from benchmarks.ptyharness import DEFAULT_TERM, PtyApp, default_env, repo_root
 
 ROOT = repo_root()
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "startup.json"
 HELLO_APP = ROOT / "benchmarks" / "hello_app.py"
 DEFAULT_PARTS = (1, 2, 3, 4, 5, 6)
+#: Targets: first screen at most this many times the bare app's; any part's under this.
+FIRST_SCREEN_RATIO_LIMIT = 1.3
+PART_FIRST_SCREEN_LIMIT_MS = 1500.0
 
 
 @dataclass
@@ -91,8 +104,17 @@ def measure(
     settle: float,
     env: dict[str, str],
 ) -> Run:
-    """Launch ``target`` once; raise ``TimeoutError`` (with a screen dump) if it never shows."""
-    with PtyApp(target.argv, cols=cols, rows=rows, env=env, cwd=ROOT) as app:
+    """Launch ``target`` once; raise ``TimeoutError`` (with a screen dump) if it never shows.
+
+    ``env`` holds extra variables on top of the reproducible environment of
+    :func:`benchmarks.common.lesson_env`. Every launch gets its own empty progress
+    folder (``NEURON_TUI_STATE_DIR``), so the lesson always starts as for a
+    first-time learner.
+    """
+    with (
+        fresh_lesson_env(_overrides_from(env)) as run_env,
+        PtyApp(target.argv, cols=cols, rows=rows, env=run_env, cwd=ROOT) as app,
+    ):
         first = app.wait_for(target.marker, timeout=timeout)
         bytes_first = sum(len(c.data) for c in app.chunks if c.t <= first)
         try:
@@ -108,6 +130,85 @@ def measure(
             bytes_first_screen=bytes_first,
             bytes_total=app.bytes_received,
         )
+
+
+def _overrides_from(env: dict[str, str]) -> dict[str, str | None]:
+    """``env`` as overrides of :func:`benchmarks.common.lesson_env` (which clears the rest)."""
+    return {name: value for name, value in env.items() if name != "NEURON_TUI_STATE_DIR"}
+
+
+def rounds(
+    targets: Sequence[Target],
+    *,
+    runs: int,
+    warmup: int,
+    env: dict[str, str],
+    cols: int = 80,
+    rows: int = 24,
+    timeout: float = 30.0,
+    settle: float = 0.3,
+    verbose: bool = True,
+) -> None:
+    """Launch every target ``warmup + runs`` times, interleaved; keep the measured runs."""
+    for round_no in range(warmup + runs):
+        warm = round_no < warmup
+        for target in targets:
+            if target.failure:
+                continue
+            try:
+                run = measure(
+                    target, cols=cols, rows=rows, timeout=timeout, settle=settle, env=env
+                )
+            except (TimeoutError, OSError) as err:
+                target.failure = f"{type(err).__name__}: {err}"
+                print(f"\n{target.name} failed to start:\n{err}", file=sys.stderr)
+                continue
+            if not warm:
+                target.runs.append(run)
+        if verbose:
+            label = "warm-up" if warm else f"run {round_no - warmup + 1}/{runs}"
+            print(f"startup {label} done", file=sys.stderr, flush=True)
+
+
+def run(quick: bool = False) -> list[Figure]:
+    """Start-up figures for :mod:`benchmarks.run_all`: the bare app, the lesson, each part.
+
+    The lesson's first screen is judged as a ratio to the bare app's (same run,
+    interleaved launches); each part's first screen against an absolute limit,
+    with its ratio in the note.
+    """
+    targets = [
+        Target("bare Textual hello app (baseline)", hello_argv(), HELLO_MARKER),
+        Target("lesson (opening)", lesson_argv(), OPENING_MARKER),
+        *(Target(f"lesson --part {n}", lesson_argv(n), part_marker(n)) for n in DEFAULT_PARTS),
+    ]
+    runs, warmup = (2, 1) if quick else (7, 1)
+    rounds(targets, runs=runs, warmup=warmup, env={})
+    group = "start-up (launch → first screen, median)"
+    base = targets[0].summary()["first_screen_ms_median"]
+    figures: list[Figure] = []
+    for index, target in enumerate(targets):
+        s = target.summary()
+        t = s["first_screen_ms_median"]
+        if target.failure or t is None:
+            figures.append(failed(group, target.name, "ms", target.failure or "no run"))
+            continue
+        detail = {"summary": s, "runs": [asdict(r) for r in target.runs]}
+        ratio = t / base if base else None
+        spread = (f"n={s['runs']} min {s['first_screen_ms_min']:.0f} "
+                  f"max {s['first_screen_ms_max']:.0f}")
+        if index == 0:
+            figures.append(Figure(group, target.name, t, "ms", note=spread, detail=detail))
+        elif index == 1:
+            figures.append(Figure(group, f"{target.name}, ms", t, "ms", note=spread,
+                                  detail=detail))
+            figures.append(Figure(group, f"{target.name} ÷ bare app", ratio, "×",
+                                  limit=FIRST_SCREEN_RATIO_LIMIT))
+        else:
+            note = f"{ratio:.2f}× bare app · {spread}" if ratio else spread
+            figures.append(Figure(group, target.name, t, "ms", limit=PART_FIRST_SCREEN_LIMIT_MS,
+                                  note=note, detail=detail))
+    return figures
 
 
 def _fmt(value: float | int | None, spec: str) -> str:
@@ -170,7 +271,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--cmd", help="the lesson command, shell-quoted (default: this Python -m neuron_tui)"
     )
-    parser.add_argument("--marker", default="The neuron", help="lesson first-screen text")
+    parser.add_argument("--marker", default=OPENING_MARKER, help="lesson first-screen text")
     parser.add_argument("--baseline-cmd", help="baseline command (default: hello_app.py)")
     parser.add_argument(
         "--baseline-marker", default="Hello, world", help="baseline first-screen text"
@@ -183,7 +284,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="also time `CMD --part N` for these parts (no numbers: 1..6)",
     )
     parser.add_argument(
-        "--part-marker", default="Part {n:02d}", help="format for part N's marker text"
+        "--part-marker", default="Part {n:02d} ·", help="format for part N's marker text"
     )
     parser.add_argument("--cols", type=int, default=80)
     parser.add_argument("--rows", type=int, default=24)
@@ -209,34 +310,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    env = default_env(dict(item.split("=", 1) for item in args.env))
+    env = dict(item.split("=", 1) for item in args.env)
     targets = build_targets(args)
-    total = args.warmup + args.runs
-    for round_no in range(total):
-        warm = round_no < args.warmup
-        for target in targets:
-            if target.failure:
-                continue
-            try:
-                run = measure(
-                    target,
-                    cols=args.cols,
-                    rows=args.rows,
-                    timeout=args.timeout,
-                    settle=args.settle,
-                    env=env,
-                )
-            except (TimeoutError, OSError) as err:
-                target.failure = f"{type(err).__name__}: {err}"
-                print(f"\n{target.name} failed to start:\n{err}", file=sys.stderr)
-                continue
-            if not warm:
-                target.runs.append(run)
-        label = "warm-up" if warm else f"run {round_no - args.warmup + 1}/{args.runs}"
-        print(f"{label} done", file=sys.stderr, flush=True)
-
+    rounds(
+        targets,
+        runs=args.runs,
+        warmup=args.warmup,
+        env=env,
+        cols=args.cols,
+        rows=args.rows,
+        timeout=args.timeout,
+        settle=args.settle,
+    )
     print(render_table(targets))
-    write_json(args, targets, env)
+    write_json(args, targets, default_env(env))
     return 1 if any(t.failure for t in targets) else 0
 
 

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Static
 
 from neuron_tui.model.activations import ACTIVATIONS, get_activation
 from neuron_tui.model.steps import neuron_steps
@@ -17,6 +16,7 @@ from neuron_tui.widgets.glyphs import glyphs
 from neuron_tui.widgets.neuron_diagram import NeuronDiagram, steps_text
 from neuron_tui.widgets.plots import PlotView
 from neuron_tui.widgets.plots.activation import draw_activation
+from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.slider import Slider
 
 #: (id, label glyph attribute, minimum, maximum, start) of each slider.
@@ -68,7 +68,7 @@ class AtomScreen(LessonScreen):
     }
     AtomScreen #activation-line {
         margin-top: 1;
-        height: auto;
+        height: 2;
     }
     AtomScreen #curve-box {
         width: 36;
@@ -94,7 +94,7 @@ class AtomScreen(LessonScreen):
         with Vertical(id="neuron-box", classes="box") as box:
             box.border_title = "one neuron"
             yield NeuronDiagram(start, steps, id="diagram")  # type: ignore[arg-type]
-            yield Static(steps_text(start, steps), id="steps")  # type: ignore[arg-type]
+            yield QuietStatic(steps_text(start, steps), id="steps")  # type: ignore[arg-type]
         with Horizontal(id="controls"):
             with Vertical(id="sliders-box", classes="box") as sliders:
                 sliders.border_title = "inputs and weights"
@@ -102,7 +102,7 @@ class AtomScreen(LessonScreen):
                     label = getattr(chars, glyph) if glyph else "b"
                     yield Slider(label, minimum=minimum, maximum=maximum, step=0.1,
                                  value=value, id=key)
-                yield Static(id="activation-line")
+                yield QuietStatic(id="activation-line")
             with Vertical(id="curve-box", classes="box") as curve:
                 curve.border_title = "activation"
                 yield PlotView(id="curve")
@@ -127,9 +127,9 @@ class AtomScreen(LessonScreen):
         steps = neuron_steps(*inputs, activation=self.activation)
         self.steps = steps
         self.query_one(NeuronDiagram).update_values(inputs, steps)
-        self.query_one("#steps", Static).update(steps_text(inputs, steps))
+        self.query_one("#steps", QuietStatic).show(steps_text(inputs, steps))
         activation = get_activation(self.activation)
-        self.query_one("#activation-line", Static).update(
+        self.query_one("#activation-line", QuietStatic).show(
             Content.assemble(
                 ("a ", "bold $accent"),
                 "activation: ",
@@ -138,7 +138,10 @@ class AtomScreen(LessonScreen):
                 (activation.formula if glyphs().unicode else "", "$text-muted"),
             )
         )
-        self.query_one("#curve-box").border_title = f"{activation.label}(z)"
+        curve_box = self.query_one("#curve-box")
+        title = f"{activation.label}(z)"
+        if curve_box.border_title != title:  # setting it repaints the whole box
+            curve_box.border_title = title
         self.query_one(PlotView).show(
             partial(draw_activation, activation=self.activation, z=steps.z),
             key=(self.activation, round(steps.z, 3)),

@@ -102,7 +102,7 @@ class BuildNeuronScreen(LessonScreen):
     }
     BuildNeuronScreen #self-check {
         margin-top: 1;
-        height: auto;
+        height: 2;
     }
     BuildNeuronScreen #self-check.met {
         color: $text-success;
@@ -310,7 +310,7 @@ class BuildNeuronScreen(LessonScreen):
         mark = chars.check if self.self_check_met else "○" if chars.unicode else "o"
         note = ""
         if not self.self_check_met and self.trained_since_reset:
-            note = "\n  (r resets, then by hand)"
+            note = "\n  (press r, then try)"
         check.show(f"{mark} reach 90 % by hand{note}")
         check.set_class(self.self_check_met, "met")
         self.set_guidance(self.status or self._guidance(accuracy))

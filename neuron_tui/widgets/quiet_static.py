@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.css.scalar import Unit
 from textual.widgets import Static
 
 
@@ -18,4 +19,18 @@ class QuietStatic(Static):
         if content == self._shown:
             return
         self._shown = content
-        self.update(content)
+        self.update(content, layout=not self.has_fixed_size)
+
+    @property
+    def has_fixed_size(self) -> bool:
+        """Whether new text cannot change this widget's size (so no layout pass is needed).
+
+        A layout pass costs milliseconds and can repaint whole neighbouring boxes,
+        which over SSH is kilobytes a key.
+        """
+        height, width = self.styles.height, self.styles.width
+        return (
+            height is not None
+            and height.unit == Unit.CELLS
+            and (width is None or width.unit != Unit.AUTO)
+        )

@@ -121,7 +121,7 @@ async def test_t_trains_to_the_optimum_and_does_not_count_as_by_hand(make_app) -
         assert screen.query_one("#w1", Slider).value == pytest.approx(w1)
         assert not screen.self_check_met
         assert SELF_CHECK not in app.progress.self_checks
-        assert "r resets" in shown(app, "#self-check")
+        assert "press r, then try" in shown(app, "#self-check")
 
 
 async def test_any_key_stops_training_where_it_is(make_app) -> None:  # type: ignore[no-untyped-def]

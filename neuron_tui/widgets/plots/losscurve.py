@@ -14,6 +14,21 @@ from neuron_tui.widgets.plots.palette import PALETTE
 MIN_EPOCHS_SHOWN = 20
 
 
+def axis_end(last_epoch: int) -> int:
+    """The right end of the epoch axis: 20, 50, 100, 200, 500, 1000, … at or above `last_epoch`.
+
+    The axis grows in jumps rather than with every epoch, so an epoch step redraws
+    a few cells instead of the whole rescaled curve (kilobytes over SSH).
+    """
+    end = MIN_EPOCHS_SHOWN
+    steps = (2.5, 2.0)
+    index = 0
+    while end < last_epoch:
+        end = int(end * steps[index % 2])
+        index += 1
+    return end
+
+
 def draw_loss_curve(plot: Plot, losses: Sequence[float]) -> None:
     """Draw loss against epoch (epoch 0 = before training); non-finite values are skipped."""
     chars = glyphs()
@@ -21,7 +36,7 @@ def draw_loss_curve(plot: Plot, losses: Sequence[float]) -> None:
     epochs = np.arange(len(values))
     finite = np.isfinite(values)
     epochs, values = epochs[finite], values[finite]
-    last_epoch = max(MIN_EPOCHS_SHOWN, int(epochs[-1]) if len(epochs) else 0)
+    last_epoch = axis_end(int(epochs[-1]) if len(epochs) else 0)
     top = float(values.max()) if len(values) else 1.0
     top = max(top, 0.1) * 1.05
     plot.xlim(0, last_epoch)

@@ -97,6 +97,38 @@ def walk_once() -> dict[str, Any]:
         }
 
 
+def _pss_kib(pid: int) -> int | None:
+    """Proportional set size of one process: shared pages divided among their users."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def shared_learners(count: int = 4) -> float | None:
+    """MiB per learner (PSS) with `count` lessons side by side, each past Part 05's training.
+
+    On a classroom server the learners' processes share the interpreter's, NumPy's
+    and scikit-learn's code pages; PSS counts each shared page once in all, so this is
+    what one more learner really costs, where peak RSS counts every shared page again.
+    """
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        apps = [stack.enter_context(launch(lesson_argv(5))) for _ in range(count)]
+        for app in apps:
+            app.wait_for(PART05_DONE, timeout=180)
+        for app in apps:
+            app.press("right")
+            app.wait_quiet(0.3, timeout=30)
+        values = [_pss_kib(app.pid) for app in apps]
+    known = [value for value in values if value is not None]
+    return sum(known) / len(known) / 1024 if known else None
+
+
 def hello_once() -> int | None:
     """Peak RSS (KiB) of the bare Textual app showing its first screen."""
     with launch(hello_argv()) as app:
@@ -138,6 +170,12 @@ def run(quick: bool = False) -> list[Figure]:
         return f"{value / hello:.2f}× bare app" if value and hello else ""
 
     learners = math.floor(SERVER_MIB / whole) if whole else None
+    try:
+        per_learner_pss = shared_learners(2 if quick else 4)
+    except (TimeoutError, OSError) as err:
+        per_learner_pss = None
+        errors.append(f"shared learners: {type(err).__name__}")
+    learners_pss = math.floor(SERVER_MIB / per_learner_pss) if per_learner_pss else None
     detail = {"walks": walks, "hello_kib": hellos, "errors": errors,
               "rule": "max over runs; sum of VmHWM over the process tree"}
     return [
@@ -150,6 +188,10 @@ def run(quick: bool = False) -> list[Figure]:
         Figure(group, "whole walk (incl. Part 05 training)", whole, "MiB",
                limit=WHOLE_WALK_LIMIT_MIB, op="<", note=ratio(whole), detail=detail),
         Figure(group, "learners per 8 GiB server", learners, "", note="floor(8192 / whole walk)"),
+        Figure(group, "per learner, several side by side (PSS, after Part 05)", per_learner_pss,
+               "MiB", note="shared code pages counted once"),
+        Figure(group, "learners per 8 GiB server (PSS)", learners_pss, "",
+               note="floor(8192 / per-learner PSS)"),
     ]
 
 

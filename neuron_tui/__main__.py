@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 PARTS = range(1, 7)
 
 
+def content_folder(text: str) -> Path:
+    """argparse type for --content: an existing folder."""
+    folder = Path(text)
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder")
+    return folder
+
+
 def part_number(text: str) -> int:
     """argparse type for --part: a whole number from 1 to 6."""
     try:
@@ -70,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--content",
-        type=Path,
+        type=content_folder,
         metavar="DIR",
         help="use the lesson text and quiz in DIR instead of the built-in content/",
     )

@@ -76,7 +76,8 @@ def test_the_lesson_refuses_invalid_content_with_the_same_message(broken_content
 
 
 @pytest.mark.parametrize("args", [["--part", "9"], ["--part", "two"], ["--bogus"],
-                                  ["check-content", "a", "b"]])
+                                  ["check-content", "a", "b"],
+                                  ["--content", "/no/such/folder"]])
 def test_bad_arguments_are_one_line_errors_with_exit_2(args: list[str]) -> None:
     result = run(*args)
     assert result.returncode == 2

@@ -21,28 +21,23 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
     COLOUR_SYSTEMS,
     OPENING_MARKER,
-    RESULTS,
     Figure,
+    benchmark_main,
     describe_regions,
     failed,
     launch,
     lesson_argv,
     median,
     part_marker,
-    render_table,
-    run_context,
-    write_json,
 )
 from benchmarks.ptyharness import KEYS, PtyApp, blank_snapshot, changed_cells
 
@@ -295,18 +290,15 @@ def run(quick: bool = False, verbose: bool = False) -> tuple[list[Figure], dict[
     return figures, regions
 
 
+def _run_with_regions(quick: bool) -> tuple[list[Figure], dict[str, Any]]:
+    figures, regions = run(quick, verbose=True)
+    return figures, {"regions": regions}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, print the table, write JSON; exit 1 if a figure failed to measure."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bytes",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer steps, 1 s idle")
-    parser.add_argument("--json", type=Path, default=RESULTS / "bytes.json")
-    args = parser.parse_args(argv)
-    figures, regions = run(args.quick, verbose=True)
-    print(render_table(figures))
-    context = run_context(args.quick) | {"regions": regions}
-    write_json(args.json, figures, context)
-    return 1 if any(f.status == "FAIL" for f in figures) else 0
+    return benchmark_main(argv, name="bytes", description=__doc__.splitlines()[0],
+                          quick_help="fewer steps, 1 s idle", run=_run_with_regions)
 
 
 if __name__ == "__main__":

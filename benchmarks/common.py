@@ -303,3 +303,29 @@ def describe_regions(data: bytes, top: int = 8) -> list[dict[str, Any]]:
         entry["cols"].append(seg.col)
     ordered = sorted(rows.values(), key=lambda e: -e["bytes"])
     return ordered[:top]
+
+
+def benchmark_main(
+    argv: Sequence[str] | None,
+    *,
+    name: str,
+    description: str,
+    quick_help: str,
+    run: Any,
+) -> int:
+    """The shared command line of one benchmark: `--quick`, `--json FILE`, a table, JSON.
+
+    `run(quick)` returns the figures, or (figures, extra context for the JSON).
+    Exit 1 if a figure failed to measure.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{name}", description=description)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--json", type=Path, default=RESULTS / f"{name}.json")
+    args = parser.parse_args(argv)
+    result = run(args.quick)
+    figures, extra = result if isinstance(result, tuple) else (result, {})
+    print(render_table(figures))
+    write_json(args.json, figures, run_context(args.quick) | extra)
+    return 1 if any(figure.status == "FAIL" for figure in figures) else 0

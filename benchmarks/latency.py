@@ -19,19 +19,17 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from benchmarks.bytes import setup_part02_line
 from benchmarks.common import (
-    RESULTS,
     Figure,
+    benchmark_main,
     bursts,
     failed,
     launch,
@@ -39,9 +37,6 @@ from benchmarks.common import (
     median,
     part_marker,
     percentile,
-    render_table,
-    run_context,
-    write_json,
 )
 from benchmarks.ptyharness import KEYS, PtyApp
 
@@ -201,15 +196,8 @@ def run(quick: bool = False) -> list[Figure]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, print the table, write JSON; exit 1 if a figure failed to measure."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.latency",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10 steps instead of 60")
-    parser.add_argument("--json", type=Path, default=RESULTS / "latency.json")
-    args = parser.parse_args(argv)
-    figures = run(args.quick)
-    print(render_table(figures))
-    write_json(args.json, figures, run_context(args.quick))
-    return 1 if any(f.status == "FAIL" for f in figures) else 0
+    return benchmark_main(argv, name="latency", description=__doc__.splitlines()[0],
+                          quick_help="10 steps instead of 60", run=run)
 
 
 if __name__ == "__main__":

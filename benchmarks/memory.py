@@ -18,7 +18,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from collections.abc import Sequence
@@ -29,17 +28,14 @@ from benchmarks.bytes import PART04_DONE, PART05_DONE
 from benchmarks.common import (
     HELLO_MARKER,
     OPENING_MARKER,
-    RESULTS,
     Figure,
+    benchmark_main,
     failed,
     hello_argv,
     launch,
     lesson_argv,
     median,
     part_marker,
-    render_table,
-    run_context,
-    write_json,
 )
 from benchmarks.ptyharness import KEYS, PtyApp
 
@@ -197,15 +193,8 @@ def run(quick: bool = False) -> list[Figure]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, print the table, write JSON; exit 1 if a figure failed to measure."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.memory",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one walk instead of three")
-    parser.add_argument("--json", type=Path, default=RESULTS / "memory.json")
-    args = parser.parse_args(argv)
-    figures = run(args.quick)
-    print(render_table(figures))
-    write_json(args.json, figures, run_context(args.quick))
-    return 1 if any(f.status == "FAIL" for f in figures) else 0
+    return benchmark_main(argv, name="memory", description=__doc__.splitlines()[0],
+                          quick_help="one walk instead of three", run=run)
 
 
 if __name__ == "__main__":

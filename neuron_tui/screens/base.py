@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.quiet_static import QuietStatic
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
 
 #: From this width on, the lesson text sits beside the work instead of behind `l`.
 WIDE_LAYOUT_COLUMNS = 120
+
+
+def set_box_text(box: Widget, title: str | None = None, subtitle: str | None = None) -> None:
+    """Set a box's border title and subtitle, but only when they change.
+
+    Textual repaints the whole box, every cell inside it, whenever either is set,
+    even to the same text: over SSH that is kilobytes for nothing.
+    """
+    if title is not None and str(box.border_title or "") != title:
+        box.border_title = title
+    if subtitle is not None and str(box.border_subtitle or "") != subtitle:
+        box.border_subtitle = subtitle
 
 
 class LessonScreen(Screen[None]):

@@ -11,7 +11,7 @@ from textual.content import Content
 
 from neuron_tui.model.activations import ACTIVATIONS, get_activation
 from neuron_tui.model.steps import neuron_steps
-from neuron_tui.screens.base import LessonScreen
+from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.glyphs import glyphs
 from neuron_tui.widgets.neuron_diagram import NeuronDiagram, steps_text
 from neuron_tui.widgets.plots import PlotView
@@ -138,10 +138,7 @@ class AtomScreen(LessonScreen):
                 (activation.formula if glyphs().unicode else "", "$text-muted"),
             )
         )
-        curve_box = self.query_one("#curve-box")
-        title = f"{activation.label}(z)"
-        if curve_box.border_title != title:  # setting it repaints the whole box
-            curve_box.border_title = title
+        set_box_text(self.query_one("#curve-box"), title=f"{activation.label}(z)")
         self.query_one(PlotView).show(
             partial(draw_activation, activation=self.activation, z=steps.z),
             key=(self.activation, round(steps.z, 3)),

@@ -27,7 +27,7 @@ from textual.widgets import Static
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.model.training import TrainingStep, gradient_descent, loss_surface
-from neuron_tui.screens.base import LessonScreen
+from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.glyphs import glyphs
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.plots import PlotView
@@ -65,8 +65,10 @@ DEFAULT_RATE = PRESETS["d"].rate
 CONVERGED_LOSS_CHANGE = 1e-6
 #: ... or after this many epochs.
 MAX_EPOCHS = 5000
-#: Recompute the bowl when b has moved by more than this since the last map.
-B_TOLERANCE = 0.05
+#: Recompute the bowl when b has moved by more than this since the last map. Each
+#: recompute repaints the whole shaded map (~8 KB over SSH); early epochs move b by
+#: ~0.1, and the bowl's shape barely changes within a quarter unit of b.
+B_TOLERANCE = 0.25
 
 GLOSSARY = (
     "Learning rate (η): the size of each step downhill. Too small crawls; too big "
@@ -409,7 +411,7 @@ class GradientDescentScreen(LessonScreen):
         bowl.show(partial(draw_bowl, figure=figure),
                   key=("bowl", len(self.history), self.last.params, surface_b, chars.name,
                        (width, height)))
-        self.query_one("#bowl-box").border_subtitle = f"b held at {surface_b:.2f}"
+        set_box_text(self.query_one("#bowl-box"), subtitle=f"b held at {surface_b:.2f}")
         losses = tuple(step.loss for step in self.history)
         curve = self.query_one("#curve", PlotView)
         curve.show(partial(draw_loss_curve, losses=losses),

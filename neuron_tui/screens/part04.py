@@ -25,7 +25,7 @@ from neuron_tui.model.datasets import Dataset, and_gate, or_gate, xor
 from neuron_tui.model.mlp import MLP, MLPStep
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.model.training import TrainingStep, gradient_descent
-from neuron_tui.screens.base import LessonScreen
+from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.plots import PlotView
 from neuron_tui.widgets.plots.regions import (
@@ -299,8 +299,7 @@ class DepthScreen(LessonScreen):
         ):
             view = self.query_one(view_id, PlotView)
             box = self.query_one(box_id)
-            box.border_title = title
-            box.border_subtitle = subtitle
+            set_box_text(box, title=title, subtitle=subtitle)
             width, height = view.size
             xs, ys, grid = region_axes(max(width, 8), max(height, 4))
             if predict == "neuron":

@@ -32,7 +32,7 @@ from neuron_tui.model.moons import (
     next_hidden_units,
     train_both,
 )
-from neuron_tui.screens.base import LessonScreen
+from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.glyphs import glyphs
 from neuron_tui.widgets.plots import PlotView
 from neuron_tui.widgets.plots.moons import MoonsFigure, draw_moons
@@ -231,7 +231,7 @@ class ProofScreen(LessonScreen):
             (f"{s.n_samples} points: {s.n_samples - n_test} train, {n_test} test", "$text-muted"),
         ))
         units = "unit" if s.hidden_units == 1 else "units"
-        self.query_one("#mlp-box").border_title = f"MLP · {s.hidden_units} hidden {units}"
+        set_box_text(self.query_one("#mlp-box"), title=f"MLP · {s.hidden_units} hidden {units}")
 
     def _show_progress(self, update: TrainingProgress) -> None:
         chars = glyphs()

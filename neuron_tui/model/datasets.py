@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from neuron_tui.model.normals import SeededNormals
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Dataset = tuple[FloatArray, IntArray]
@@ -30,7 +32,7 @@ _STRAYS_PER_CLASS = 1
 _BOX = 2.9
 
 
-def _blob(rng: np.random.Generator, centre: tuple[float, float], count: int) -> FloatArray:
+def _blob(rng: SeededNormals, centre: tuple[float, float], count: int) -> FloatArray:
     """``count`` Gaussian points around ``centre``, redrawn until inside ``±_BOX``."""
     points = np.empty((count, 2), dtype=np.float64)
     filled = 0
@@ -56,7 +58,7 @@ def forty_points(seed: int = 0) -> Dataset:
     ``w1 = 1.20, w2 = 1.18, b = -0.92`` (loss ≈ 0.268, accuracy 0.95: two points on the wrong side).
     Points are ordered: the 20 of class A, then the 20 of class B.
     """
-    rng = np.random.default_rng(seed)
+    rng = SeededNormals(seed)  # default_rng(seed)'s draws, without importing numpy.random
     kept = _POINTS_PER_CLASS - _STRAYS_PER_CLASS
     class_a = np.vstack([_blob(rng, _CENTRE_A, kept), _blob(rng, _CENTRE_B, _STRAYS_PER_CLASS)])
     class_b = np.vstack([_blob(rng, _CENTRE_B, kept), _blob(rng, _CENTRE_A, _STRAYS_PER_CLASS)])

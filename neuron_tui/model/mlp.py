@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from neuron_tui.model.activations import get_activation, sigmoid
 from neuron_tui.model.losses import log_loss_from_logits
+from neuron_tui.model.normals import SeededNormals
 from neuron_tui.model.validation import (
     as_points,
     as_points_and_labels,
@@ -101,7 +102,7 @@ class MLP:
         self.activation = act.name
         self.seed = seed
         self._act = act
-        rng = np.random.default_rng(seed)
+        rng = SeededNormals(seed)  # default_rng(seed)'s draws, without importing numpy.random
         h = self.hidden_units
         self.W1: FloatArray = rng.normal(0.0, np.sqrt(2.0 / (2 + h)), size=(2, h))
         self.b1: FloatArray = np.zeros(h)

@@ -90,6 +90,10 @@ class PlotView(Widget):
         plot._set_size(width, height)  # textual-plotext needs both (its issue #5)
         self._draw(plot)
         text = plot.build()
+        # plotext keeps the whole figure (canvas matrices, data lists) until the next
+        # draw; only the text is needed, so give that memory back now (every part's
+        # plots would otherwise hold theirs for the whole lesson).
+        plot.clear_figure()
         if not glyphs().unicode:
             text = text.translate(ASCII_FRAME)
         lines = text.split("\n")[:height]

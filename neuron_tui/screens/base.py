@@ -141,6 +141,13 @@ class LessonScreen(Screen[None]):
 
             side.mount(Markdown(self.page.markdown, open_links=False))
 
+    def on_screen_suspend(self) -> None:
+        # A part the learner has left keeps its widgets (their state is the learner's
+        # work) but not their cached rendered lines: refresh() drops those, about
+        # 1 MiB a part, and they are drawn again when the part is shown.
+        for widget in self.walk_children():
+            widget.refresh()
+
     def on_screen_resume(self) -> None:
         self.lesson_app.progress_visit(self.PAGE_KEY)
 

@@ -193,3 +193,22 @@ async def test_many_quick_steps_end_on_the_last_value(make_app) -> None:  # type
         assert slider.value == pytest.approx(6.0)
         assert screen.neuron.w1 == pytest.approx(6.0)
         assert plot.builds - before <= 3
+
+
+async def test_leaving_and_coming_back_keeps_the_learners_work(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A hidden part drops its render caches, not its state: it draws again on return."""
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 5, "down", *["right"] * 10, "g")
+        await pilot.pause()
+        screen = app.screen
+        before = list(screen.query_one(PlotView).text_lines)
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.neuron.params == pytest.approx((0.5, 1.0, 0.0))
+        assert screen.shading
+        assert screen.query_one(PlotView).text_lines == before
+        assert "92.5 %" in shown(app, "#metrics")

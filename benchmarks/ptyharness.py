@@ -46,6 +46,8 @@ from typing import Final, Self
 
 import pyte
 
+from neuron_tui.serve.procfs import living_processes
+
 __all__ = [
     "KEYS",
     "Cell",
@@ -161,39 +163,15 @@ def _vm_hwm_kib(pid: int) -> int | None:
     return None
 
 
-def _proc_stats() -> list[tuple[int, int, int]]:
-    """``(pid, ppid, pgid)`` of every living (not zombie) process in ``/proc``."""
-    rows: list[tuple[int, int, int]] = []
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return rows
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-            # Field 2 (comm) may hold spaces and parentheses; state, ppid, pgrp
-            # follow the last ')'.
-            fields = stat[stat.rindex(b")") + 2 :].split()
-            if fields[0] in (b"Z", b"X"):
-                continue
-            rows.append((int(entry), int(fields[1]), int(fields[2])))
-        except (OSError, ValueError, IndexError):
-            continue
-    return rows
-
-
 def _group_members(pgid: int) -> list[int]:
     """Pids of living processes in process group ``pgid``."""
-    return [pid for pid, _ppid, group in _proc_stats() if group == pgid]
+    return [pid for pid, _ppid, group in living_processes() if group == pgid]
 
 
 def _descendants(root: int) -> list[int]:
     """Pids of all living descendants of ``root``."""
     children: dict[int, list[int]] = {}
-    for pid, ppid, _pgid in _proc_stats():
+    for pid, ppid, _pgid in living_processes():
         children.setdefault(ppid, []).append(pid)
     found: list[int] = []
     stack = list(children.get(root, []))

@@ -181,7 +181,7 @@ class NeuronApp(App[None]):
         """Go to a page of the lesson, closing any overlay first."""
         while len(self.screen_stack) > 1 and self.screen.is_modal:
             self.pop_screen()
-        if page == self.current_page and self.screen.id == page:
+        if self.is_screen_installed(page) and self.screen is self.get_screen(page):
             return
         self.current_page = page
         self.switch_screen(self._screen_name(page))

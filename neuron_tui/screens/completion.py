@@ -69,7 +69,8 @@ class CompletionScreen(LessonScreen):
         self.query_one("#completion").focus()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # LessonScreen's own handler (recording the visit) runs too: Textual calls
+        # each class's handler in turn.
         self.query_one("#summary", Static).update(self.summary())
 
     def summary(self) -> Content:

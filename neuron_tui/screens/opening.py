@@ -93,7 +93,8 @@ class OpeningScreen(LessonScreen):
         return Content.assemble(*parts).rstrip()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # LessonScreen's own handler (recording the visit) runs too: Textual calls
+        # each class's handler in turn.
         self.query_one("#parts", Static).update(self._parts_table())
         page = self.next_page()
         title = self.lesson_app.content.page(page).title

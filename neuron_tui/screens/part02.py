@@ -8,6 +8,7 @@ key stops it. Reaching 90 % by hand (not by `t`) is the part's self-check.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 from typing import ClassVar
 
@@ -125,7 +126,9 @@ class BuildNeuronScreen(LessonScreen):
         self.self_check_met = False
         self.last_step: TrainingStep | None = None
         self.status = ""
-        self._steps: object = None
+        self._steps: Iterator[TrainingStep] | None = None
+        #: Accuracy of the neuron as last shown (computed once per change).
+        self.accuracy = 0.0
         self._timer: Timer | None = None
         self._frame = 0
 
@@ -173,7 +176,7 @@ class BuildNeuronScreen(LessonScreen):
         """Meet the self-check when the learner (not `t`) reaches the target accuracy."""
         if self.self_check_met or self.trained_since_reset or self.training:
             return
-        if self.neuron.accuracy(self.X, self.y) >= TARGET_ACCURACY:
+        if self.accuracy >= TARGET_ACCURACY:
             self.self_check_met = True
             self.lesson_app.progress_meet(SELF_CHECK)
             self.notify("90 % by hand: self-check met.", timeout=3)
@@ -227,7 +230,7 @@ class BuildNeuronScreen(LessonScreen):
         previous_loss = self.last_step.loss if self.last_step else None
         finished = ""
         for _ in range(self.epochs_this_frame()):
-            step = next(self._steps, None)  # type: ignore[call-overload]
+            step = next(self._steps, None)
             if step is None:
                 finished = f"Stopped after {self.MAX_EPOCHS} epochs."
                 break
@@ -284,7 +287,7 @@ class BuildNeuronScreen(LessonScreen):
         neuron = self.neuron
         predictions = neuron.predict(self.X)
         wrong = predictions != self.y
-        accuracy = float(np.mean(~wrong))
+        accuracy = self.accuracy = float(np.mean(~wrong))
         loss = neuron.loss(self.X, self.y)
         segment = neuron.line_segment(PLOT_LIMITS, PLOT_LIMITS)
         plot = self.query_one(PlotView)
@@ -319,7 +322,8 @@ class BuildNeuronScreen(LessonScreen):
         if self.self_check_met and not self.trained_since_reset:
             return "90 % by hand. Press t to let gradient descent find the best line."
         if self.neuron.w1 == 0 and self.neuron.w2 == 0:
-            return "Move w₁ or w₂ to tilt a line into the plot; b slides it."
+            chars = glyphs()
+            return f"Move {chars.w1} or {chars.w2} to tilt a line into the plot; b slides it."
         if accuracy < 0.5:
             return "Most points are on the wrong side: flip the signs of the weights."
         return self.GUIDANCE

@@ -23,6 +23,8 @@ import termios
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from neuron_tui.serve.procfs import group_has_members
+
 __all__ = ["LessonChild"]
 
 _READ_SIZE = 65536
@@ -39,26 +41,6 @@ def clamp_size(cols: int, rows: int) -> tuple[int, int]:
     cols = cols if 0 < cols <= 1000 else 80
     rows = rows if 0 < rows <= 1000 else 24
     return cols, rows
-
-
-def _group_has_members(pgid: int) -> bool:
-    """Whether any living process is in process group `pgid` (read from /proc)."""
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return False
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-            fields = stat[stat.rindex(b")") + 2 :].split()
-            if fields[0] not in (b"Z", b"X") and int(fields[2]) == pgid:
-                return True
-        except (OSError, ValueError, IndexError):
-            continue
-    return False
 
 
 class LessonChild:
@@ -352,7 +334,7 @@ class LessonChild:
                     break
         # Anything left in the group (it outlived the leader) goes too. Linux does not
         # reuse a pid while it names a living process group, so this hits only ours.
-        if _group_has_members(self.pid):
+        if group_has_members(self.pid):
             self._signal_group(signal.SIGKILL)
         self._release_pidfd()
         self._close_master()

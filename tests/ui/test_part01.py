@@ -11,16 +11,13 @@ from neuron_tui.screens.part01 import AtomScreen
 from neuron_tui.screens.value_entry import ValueEntryScreen
 from neuron_tui.widgets.plots import PlotView
 from neuron_tui.widgets.slider import Slider
+from tests.ui.screen_text import shown
 
 SIZE = (80, 24)
 
 
 def slider(app, key: str) -> Slider:  # type: ignore[no-untyped-def]
     return app.screen.query_one(f"#{key}", Slider)
-
-
-def shown(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one(selector).render())
 
 
 async def test_starts_with_the_wireframe_numbers(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -10,19 +10,12 @@ from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.screens.part02 import SELF_CHECK, BuildNeuronScreen
 from neuron_tui.screens.value_entry import ValueEntryScreen
-from neuron_tui.widgets.metrics import Metrics
 from neuron_tui.widgets.plots import PlotView
 from neuron_tui.widgets.slider import Slider
+from tests.ui.screen_text import shown
 
 SIZE = (80, 24)
 X, Y = forty_points()
-
-
-def shown(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    widget = app.screen.query_one(selector)
-    if isinstance(widget, Metrics):
-        return widget.render_text()
-    return str(widget.render())
 
 
 def sklearn_optimum_loss() -> float:
@@ -72,7 +65,8 @@ async def test_sliders_drive_line_metrics_and_self_check(make_app) -> None:  # t
         assert "✓ reach 90 %" in shown(app, "#self-check")
         plot_text = "\n".join(screen.query_one(PlotView).text_lines)
         assert plot_text.count("✗") == wrong
-        assert "class" not in shown(app, "#legend") or "A" in shown(app, "#legend")
+        legend = shown(app, "#legend")
+        assert " A " in legend and " B " in legend and "wrong" in legend
 
 
 async def test_wrong_points_are_drawn_with_their_own_glyph(make_app) -> None:  # type: ignore[no-untyped-def]

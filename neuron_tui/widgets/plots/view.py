@@ -84,8 +84,7 @@ class PlotView(Widget):
             self.refresh()
             return
         plot = self._plot
-        plot.clear_figure()
-        plot.theme("clear")
+        plot.theme("clear")  # the figure is empty: cleared after the last build
         plot.plotsize(width, height)
         plot._set_size(width, height)  # textual-plotext needs both (its issue #5)
         self._draw(plot)

@@ -106,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "imports": [
             import_times("import textual.app, textual.widgets"),
             import_times("import neuron_tui.app, neuron_tui.__main__"),
-            import_times("import neuron_tui.app, neuron_tui.screens.opening"),
-            import_times("import neuron_tui.app, neuron_tui.screens.part02"),
+            import_times("import neuron_tui.app, neuron_tui.screens.parts.opening"),
+            import_times("import neuron_tui.app, neuron_tui.screens.parts.part02"),
         ]
     }
     dumps: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from neuron_tui import __version__
-from neuron_tui.progress import STATE_DIR_VARIABLE
+from neuron_tui.lesson.progress import STATE_DIR_VARIABLE
 
 if TYPE_CHECKING:
     from neuron_tui.terminal import TerminalProfile
@@ -147,7 +147,7 @@ def print_problems(problems: list[str]) -> None:
 
 def check_content(folder: Path | None) -> int:
     """`neuron-tui check-content [DIR]`: 0 when the content is valid, 1 when not."""
-    from neuron_tui.content import ContentError, default_content_dir, load_content
+    from neuron_tui.lesson.content import ContentError, default_content_dir, load_content
 
     try:
         content = load_content(folder)
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-content":
         return check_content(args.dir if args.dir is not None else args.content)
 
-    from neuron_tui.content import ContentError, load_content
+    from neuron_tui.lesson.content import ContentError, load_content
 
     try:
         content = load_content(args.content)
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         print_problems(error.problems)
         return 1
 
-    from neuron_tui.progress import ProgressStore, default_progress_path
+    from neuron_tui.lesson.progress import ProgressStore, default_progress_path
 
     progress_path = args.progress if args.progress else default_progress_path()
     problem = progress_path_problem(progress_path)
@@ -236,8 +236,8 @@ def progress_path_problem(path: Path) -> str:
 
 def apply_terminal_profile(args: argparse.Namespace) -> TerminalProfile:
     """Decide how to draw (ASCII, colour, bandwidth) and set it up before the app starts."""
+    from neuron_tui.glyphs import ASCII, CONSOLE, UNICODE, use_glyphs
     from neuron_tui.terminal import detect_profile
-    from neuron_tui.widgets.glyphs import ASCII, CONSOLE, UNICODE, use_glyphs
 
     profile = detect_profile(
         ascii_flag=args.ascii, no_color_flag=args.no_color, low_bandwidth_flag=args.low_bandwidth

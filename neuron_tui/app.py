@@ -19,8 +19,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from neuron_tui.content import Content
-from neuron_tui.progress import PAGE_ORDER, Progress, ProgressStore, default_progress_path
+from neuron_tui.lesson.content import Content
+from neuron_tui.lesson.progress import PAGE_ORDER, Progress, ProgressStore, default_progress_path
 from neuron_tui.terminal import TerminalProfile, too_small
 
 #: Frames a second at most while something animates in low-bandwidth mode.
@@ -28,14 +28,14 @@ LOW_BANDWIDTH_FPS = 4
 
 #: Where each page's screen class lives: imported on first visit.
 SCREEN_CLASSES: dict[str, str] = {
-    "opening": "neuron_tui.screens.opening:OpeningScreen",
-    "part01": "neuron_tui.screens.part01:AtomScreen",
-    "part02": "neuron_tui.screens.part02:BuildNeuronScreen",
-    "part03": "neuron_tui.screens.part03:GradientDescentScreen",
-    "part04": "neuron_tui.screens.part04:DepthScreen",
-    "part05": "neuron_tui.screens.part05:ProofScreen",
-    "part06": "neuron_tui.screens.part06:QuizScreen",
-    "completion": "neuron_tui.screens.completion:CompletionScreen",
+    "opening": "neuron_tui.screens.parts.opening:OpeningScreen",
+    "part01": "neuron_tui.screens.parts.part01:AtomScreen",
+    "part02": "neuron_tui.screens.parts.part02:BuildNeuronScreen",
+    "part03": "neuron_tui.screens.parts.part03:GradientDescentScreen",
+    "part04": "neuron_tui.screens.parts.part04:DepthScreen",
+    "part05": "neuron_tui.screens.parts.part05:ProofScreen",
+    "part06": "neuron_tui.screens.parts.part06:QuizScreen",
+    "completion": "neuron_tui.screens.parts.completion:CompletionScreen",
 }
 
 
@@ -125,7 +125,7 @@ class NeuronApp(App[None]):
 
     def check_size(self) -> None:
         """Cover the lesson with a notice below the minimum size; lift it when it fits."""
-        from neuron_tui.screens.too_small import TooSmallScreen
+        from neuron_tui.screens.dialogs.too_small import TooSmallScreen
 
         showing = any(isinstance(screen, TooSmallScreen) for screen in self.screen_stack)
         if too_small(*self.size):
@@ -211,7 +211,7 @@ class NeuronApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
-        from neuron_tui.screens.help import HelpScreen
+        from neuron_tui.screens.dialogs.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return

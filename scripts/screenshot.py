@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from neuron_tui.app import NeuronApp
-from neuron_tui.content import load_content
+from neuron_tui.lesson.content import load_content
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SHOTS = {

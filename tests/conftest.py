@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from neuron_tui.app import NeuronApp
-from neuron_tui.content import load_content
-from neuron_tui.progress import STATE_DIR_VARIABLE, ProgressStore
+from neuron_tui.lesson.content import load_content
+from neuron_tui.lesson.progress import STATE_DIR_VARIABLE, ProgressStore
 
 #: Environment variables that change how the app looks or behaves.
 APPEARANCE_VARIABLES = (

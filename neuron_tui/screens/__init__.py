@@ -1,1 +1,1 @@
-"""The lesson's screens: the opening, one file a part, completion and overlays."""
+"""The lesson's screens: `parts/` holds the pages, `dialogs/` the overlays over them."""

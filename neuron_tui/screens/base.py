@@ -23,7 +23,7 @@ from neuron_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from neuron_tui.app import NeuronApp
-    from neuron_tui.content import Page
+    from neuron_tui.lesson.content import Page
 
 #: From this width on, the lesson text sits beside the work instead of behind `l`.
 WIDE_LAYOUT_COLUMNS = 120
@@ -179,7 +179,7 @@ class LessonScreen(Screen[None]):
             side = self.query_one("#lesson-side")
             side.display = not side.display
             return
-        from neuron_tui.screens.lesson_text import LessonTextScreen
+        from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
 
         self.app.push_screen(LessonTextScreen(self.heading, self.page.markdown))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["STATE_DIR_VARIABLE", "default_state_dir", "is_loopback", "learner_file_name"]
 
-#: The same variable the lesson reads (neuron_tui.progress.STATE_DIR_VARIABLE).
+#: The same variable the lesson reads (neuron_tui.lesson.progress.STATE_DIR_VARIABLE).
 STATE_DIR_VARIABLE = "NEURON_TUI_STATE_DIR"
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")

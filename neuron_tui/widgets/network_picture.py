@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from neuron_tui.widgets.glyphs import glyphs
+from neuron_tui.glyphs import glyphs
 
 UNICODE_PICTURE = (
     "x₁ ──╮     ○ ──╮",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
+from neuron_tui.glyphs import glyphs
 from neuron_tui.model.steps import NeuronSteps
-from neuron_tui.widgets.glyphs import glyphs
 
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "relu": "ReLU", "tanh": "tanh"}
 

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from neuron_tui.widgets.glyphs import glyphs
+from neuron_tui.glyphs import glyphs
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Slider(Widget, can_focus=True):
 
     def action_edit(self) -> None:
         """Ask for an exact value in a small dialog; bad text is refused there."""
-        from neuron_tui.screens.value_entry import ValueEntryScreen
+        from neuron_tui.screens.dialogs.value_entry import ValueEntryScreen
 
         def apply(value: float | None) -> None:
             if value is not None:

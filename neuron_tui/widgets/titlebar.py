@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from neuron_tui.widgets.glyphs import glyphs
+from neuron_tui.glyphs import glyphs
 
 PART_COUNT = 6
 

@@ -28,7 +28,7 @@ def test_wheel_ships_content_and_loads_it_from_any_folder(tmp_path: Path) -> Non
     elsewhere.mkdir()
     probe = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from neuron_tui.content import load_content; c = load_content();"
+        "from neuron_tui.lesson.content import load_content; c = load_content();"
         "print(c.folder); print(len(c.pages), len(c.quiz))"
     )
     result = subprocess.run(

@@ -1,0 +1,1 @@
+"""Overlays on top of a page: help, the lesson text, exact value entry, too small."""

@@ -1,0 +1,105 @@
+"""The completion screen: what the learner did (from the saved progress), and what next.
+
+The summary (parts done, self-checks met, quiz score) is rebuilt each time the
+screen is shown; the words around it (the lead, "Up next") come from
+content/completion.md so a teacher can change them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+
+from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.progress import PART_PAGES, self_check_name
+from neuron_tui.screens.base import LessonScreen
+from neuron_tui.screens.parts.opening import lead_paragraph
+
+
+def section(markdown: str, heading: str) -> str:
+    """The body of the `## heading` section of a page ("" when there is none)."""
+    match = re.search(
+        rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", markdown, re.MULTILINE | re.DOTALL
+    )
+    return match.group(1).strip() if match else ""
+
+
+class CompletionScreen(LessonScreen):
+    """Closes the module: the learner's summary and Module 07 up next."""
+
+    PAGE_KEY = "completion"
+    SHOW_TEXT_BESIDE = False
+    PART = None
+    GUIDANCE = "You reached the end of the module. p or 1–6 take you back to any part."
+    KEY_HINTS = [("↑/↓", "scroll"), ("p", "previous"), ("1–6", "revisit a part"), ("q", "quit")]
+
+    DEFAULT_CSS = """
+    CompletionScreen #completion {
+        height: 1fr;
+        padding: 0 2;
+    }
+    CompletionScreen #completion > Static {
+        height: auto;
+        margin-top: 1;
+    }
+    CompletionScreen #up-next {
+        margin: 0;
+        padding: 0;
+        background: transparent;
+    }
+    """
+
+    def compose_work(self) -> ComposeResult:
+        with VerticalScroll(id="completion"):
+            yield Static(lead_paragraph(self.page.markdown), id="lead", markup=False)
+            yield Static(id="summary")
+            big_picture = section(self.page.markdown, "The big picture")
+            if big_picture:
+                yield Static(lead_paragraph(big_picture), id="big-picture", markup=False)
+            up_next = section(self.page.markdown, "Up next")
+            if up_next:
+                yield Static(Content.styled("Up next", "bold"), id="up-next-heading")
+                yield Markdown(up_next, id="up-next", open_links=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#completion").focus()
+
+    def on_screen_resume(self) -> None:
+        # LessonScreen's own handler (recording the visit) runs too: Textual calls
+        # each class's handler in turn.
+        self.query_one("#summary", Static).update(self.summary())
+
+    def summary(self) -> Content:
+        """Parts done, self-checks met and the quiz score, from the learner's progress."""
+        chars = glyphs()
+        progress = self.lesson_app.progress
+        content = self.lesson_app.content
+        done = [page for page in PART_PAGES if page in progress.done]
+        parts: list[str | tuple[str, str]] = [
+            ("What you did", "bold"), "\n",
+            f"Parts done: {len(done)} of {len(PART_PAGES)}   ",
+        ]
+        for page in PART_PAGES:
+            mark = chars.check if page in progress.done else chars.part_started if (
+                page in progress.visited) else ("·" if chars.unicode else "-")
+            style = "$text-success" if page in progress.done else "$text-muted"
+            parts += [(f"{page[-2:]} {mark}", style), "  "]
+        parts.append("\n")
+        if progress.self_checks:
+            parts.append("Self-checks met: ")
+            parts.append("; ".join(self_check_name(c) for c in sorted(progress.self_checks)))
+        else:
+            parts.append(("Self-checks met: none yet", "$text-muted"))
+        parts.append("\n")
+        total = len(content.quiz)
+        if progress.quiz_best is None:
+            parts.append(("Knowledge check: not taken yet (press 6)", "$text-muted"))
+        else:
+            aim = " (aim reached)" if progress.quiz_best >= 4 else " (aim 4: press 6 to retake)"
+            parts += ["Knowledge check: best score ", (f"{progress.quiz_best}/{total}", "bold"),
+                      aim]
+        return Content.assemble(*parts)

@@ -1,0 +1,143 @@
+"""The opening: why the neuron matters, what the learner will do, the parts."""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.progress import PART_PAGES
+from neuron_tui.screens.base import LessonScreen
+from neuron_tui.widgets.network_picture import NetworkPicture
+
+
+def lead_paragraph(markdown: str) -> str:
+    """The first paragraph of a page, without Markdown emphasis."""
+    paragraph = markdown.strip().split("\n\n", 1)[0]
+    return re.sub(r"\*\*?(.+?)\*\*?", r"\1", " ".join(paragraph.split()))
+
+
+def bold_list_items(markdown: str) -> list[str]:
+    """The bold lead-in of each bullet (`- **Tune a neuron by hand.** …`)."""
+    return [item.rstrip(".") for item in re.findall(r"^- \*\*(.+?)\*\*", markdown, re.MULTILINE)]
+
+
+class OpeningScreen(LessonScreen):
+    """The first screen: the pitch, a small network, the parts and where to go on."""
+
+    PAGE_KEY = "opening"
+    SHOW_TEXT_BESIDE = False
+    PART = None
+    KEY_HINTS = [
+        ("Enter", "start/continue"),
+        ("1–6", "jump"),
+        ("l", "read more"),
+        ("?", "help"),
+        ("q", "quit"),
+    ]
+
+    DEFAULT_CSS = """
+    OpeningScreen #intro {
+        height: auto;
+        padding: 1 2 0 2;
+    }
+    OpeningScreen #pitch {
+        width: 1fr;
+        height: auto;
+    }
+    OpeningScreen NetworkPicture {
+        margin: 1 2 0 2;
+    }
+    OpeningScreen #you-will {
+        height: auto;
+        padding: 1 2 0 2;
+    }
+    OpeningScreen #parts {
+        height: auto;
+        padding: 1 2 0 2;
+    }
+    OpeningScreen #continue {
+        height: auto;
+        padding: 1 2 0 2;
+        text-style: bold;
+    }
+    """
+
+    BINDINGS = [Binding("enter", "continue", "start or continue")]
+
+    #: Set once the learner has left the opening: "welcome back" is said only once.
+    _greeted = False
+
+    def compose_work(self) -> ComposeResult:
+        with Horizontal(id="intro"):
+            yield Static(lead_paragraph(self.page.markdown), id="pitch", markup=False)
+            yield NetworkPicture()
+        with Vertical(id="you-will"):
+            items = bold_list_items(self.page.markdown)
+            if items:
+                yield Static(self._you_will(items))
+        yield Static(id="parts")
+        yield Static(id="continue")
+
+    @staticmethod
+    def _you_will(items: list[str]) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        for index, item in enumerate(items):
+            label = "You will  " if index == 0 else "          "
+            parts += [(label, "$text-muted"), (item[0].lower() + item[1:] + "\n", "")]
+        return Content.assemble(*parts).rstrip()
+
+    def on_screen_resume(self) -> None:
+        # LessonScreen's own handler (recording the visit) runs too: Textual calls
+        # each class's handler in turn.
+        self.query_one("#parts", Static).update(self._parts_table())
+        page = self.next_page()
+        title = self.lesson_app.content.page(page).title
+        if page == "part01" and not self.lesson_app.progress.visited - {"opening"}:
+            text = f"Start with Part 01 · {title}  (Enter)"
+        elif page.startswith("part") and self.lesson_app.resumed and not self._greeted:
+            dash = "—" if glyphs().unicode else "-"
+            text = f"Welcome back {dash} continue at Part {page[-2:]} · {title}  (Enter)"
+        elif page.startswith("part"):
+            text = f"Continue at Part {page[-2:]} · {title}  (Enter)"
+        else:
+            text = f"Every part is done: {title}  (Enter)"
+        self.query_one("#continue", Static).update(text)
+
+    def next_page(self) -> str:
+        """Where Enter goes: the part the learner was last on, or the first not done."""
+        progress = self.lesson_app.progress
+        if progress.resume_page in PART_PAGES and progress.resume_page not in progress.done:
+            return progress.resume_page
+        for page in PART_PAGES:
+            if page not in progress.done:
+                return page
+        return "completion"
+
+    def _parts_table(self) -> Content:
+        chars = glyphs()
+        marks = {"done": chars.part_done, "started": chars.part_started, "todo": chars.part_todo}
+        progress = self.lesson_app.progress
+        cells = []
+        for page in PART_PAGES:
+            title = self.lesson_app.content.page(page).title
+            cells.append((f"{page[-2:]} {title:<20.20} {marks[progress.state_of(page)]}", page))
+        parts: list[str | tuple[str, str]] = []
+        for row in range(3):
+            for column in range(2):
+                text, page = cells[row + 3 * column]
+                style = "$text-muted" if progress.state_of(page) == "todo" else ""
+                parts += [(text, style), "       " if column == 0 else "\n"]
+        return Content.assemble(*parts).rstrip()
+
+    def on_screen_suspend(self) -> None:
+        self._greeted = True
+
+    def action_continue(self) -> None:
+        """Go to the part the learner should do next."""
+        self.lesson_app.show_page(self.next_page())

@@ -1,0 +1,208 @@
+"""Part 02 · Build a neuron: sliders, metrics, wrong points, shading, training, self-check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from neuron_tui.model.datasets import forty_points
+from neuron_tui.model.neuron import Neuron
+from neuron_tui.screens.dialogs.value_entry import ValueEntryScreen
+from neuron_tui.screens.parts.part02 import SELF_CHECK, BuildNeuronScreen
+from neuron_tui.widgets.plot_view import PlotView
+from neuron_tui.widgets.slider import Slider
+from tests.functional.ui.screen_text import shown
+
+SIZE = (80, 24)
+X, Y = forty_points()
+
+
+def sklearn_optimum_loss() -> float:
+    model = LogisticRegression(C=np.inf, max_iter=10000, tol=1e-10).fit(X, Y)
+    neuron = Neuron(model.coef_[0, 0], model.coef_[0, 1], model.intercept_[0])
+    return neuron.loss(X, Y)
+
+
+async def wait_until_trained(pilot, screen: BuildNeuronScreen) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(300):
+        if not screen.training:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("training did not finish")
+
+
+async def test_starts_at_zero_with_no_line(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BuildNeuronScreen)
+        assert screen.neuron.params == (0.0, 0.0, 0.0)
+        metrics = shown(app, "#metrics")
+        assert "50.0 %" in metrics and "0.693" in metrics and "20 ✗" in metrics
+        assert "No line" in shown(app, "#legend")
+        assert app.focused is screen.query_one("#w1", Slider)
+
+
+async def test_sliders_drive_line_metrics_and_self_check(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 5, "down", *["right"] * 10)
+        await pilot.pause()
+        screen = app.screen
+        assert screen.neuron.params == pytest.approx((0.5, 1.0, 0.0))
+        expected = Neuron(0.5, 1.0, 0.0)
+        accuracy = expected.accuracy(X, Y)
+        wrong = int((expected.predict(X) != Y).sum())
+        metrics = shown(app, "#metrics")
+        assert f"{accuracy * 100:5.1f} %" in metrics
+        assert f"{expected.loss(X, Y):6.3f}" in metrics
+        assert f"{wrong:3d} ✗" in metrics
+        assert accuracy >= 0.9
+        assert screen.self_check_met
+        assert SELF_CHECK in app.progress.self_checks
+        assert "✓ reach 90 %" in shown(app, "#self-check")
+        plot_text = "\n".join(screen.query_one(PlotView).text_lines)
+        assert plot_text.count("✗") == wrong
+        legend = shown(app, "#legend")
+        assert " A " in legend and " B " in legend and "wrong" in legend
+
+
+async def test_wrong_points_are_drawn_with_their_own_glyph(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+left")  # w1 = -1: most points on the wrong side
+        await pilot.pause()
+        screen = app.screen
+        wrong = int((Neuron(-1.0, 0.0, 0.0).predict(X) != Y).sum())
+        assert wrong > 20
+        lines = "\n".join(screen.query_one(PlotView).text_lines)
+        # Points may share a cell, so the count on screen is at most the true count.
+        assert 0.7 * wrong <= lines.count("✗") <= wrong
+        assert "flip the signs" in shown(app, "#guidance")
+
+
+async def test_g_toggles_probability_shading(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+right", "down", "shift+right", "g")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.shading
+        text = "\n".join(screen.query_one(PlotView).text_lines)
+        for glyph in "░·≈:▒":
+            assert glyph in text
+        await pilot.press("g")
+        await pilot.pause()
+        assert not screen.shading
+        assert "░" not in "\n".join(screen.query_one(PlotView).text_lines)
+
+
+async def test_t_trains_to_the_optimum_and_does_not_count_as_by_hand(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.training
+        await wait_until_trained(pilot, screen)
+        assert screen.neuron.loss(X, Y) == pytest.approx(sklearn_optimum_loss(), abs=1e-3)
+        assert screen.last_step is not None and screen.last_step.epoch > 10
+        assert "Converged" in shown(app, "#guidance")
+        assert f"{screen.last_step.epoch}" in shown(app, "#metrics")
+        w1, w2, b = screen.neuron.params
+        assert screen.query_one("#w1", Slider).value == pytest.approx(w1)
+        assert not screen.self_check_met
+        assert SELF_CHECK not in app.progress.self_checks
+        assert "press r, then try" in shown(app, "#self-check")
+
+
+async def test_any_key_stops_training_where_it_is(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("t")
+        await pilot.pause(0.12)
+        await pilot.press("right")
+        await pilot.pause()
+        assert not screen.training
+        stopped_at = screen.last_step.epoch if screen.last_step else 0
+        params = screen.neuron.params
+        assert "Stopped at epoch" in shown(app, "#guidance")
+        await pilot.pause(0.2)
+        assert screen.neuron.params == params  # nothing moves after the stop
+        assert screen.last_step is None or screen.last_step.epoch == stopped_at
+        # The stopping key is swallowed: it did not also step the slider.
+        assert screen.query_one("#w1", Slider).value == pytest.approx(params[0])
+
+
+async def test_r_resets_and_allows_by_hand_again(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        screen.run_training_to_end()
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.neuron.params == (0.0, 0.0, 0.0)
+        assert not screen.trained_since_reset
+        await pilot.press(*["right"] * 5, "down", *["right"] * 10)
+        await pilot.pause()
+        assert screen.self_check_met
+
+
+async def test_enter_types_an_exact_weight(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ValueEntryScreen)
+        from textual.widgets import Input
+
+        app.screen.query_one(Input).value = "12"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "from -10 to 10" in shown(app, "#why")
+        app.screen.query_one(Input).value = "1.25"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BuildNeuronScreen)
+        assert screen.neuron.w1 == 1.25
+
+
+async def test_many_quick_steps_end_on_the_last_value(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A held key: every step lands, the plot is rebuilt far fewer times than keys."""
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        plot = screen.query_one(PlotView)
+        await pilot.pause()
+        before = plot.builds
+        slider = screen.query_one("#w1", Slider)
+        for _ in range(60):
+            slider.action_step(1)
+        await pilot.pause()
+        await pilot.pause()
+        assert slider.value == pytest.approx(6.0)
+        assert screen.neuron.w1 == pytest.approx(6.0)
+        assert plot.builds - before <= 3
+
+
+async def test_leaving_and_coming_back_keeps_the_learners_work(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A hidden part drops its render caches, not its state: it draws again on return."""
+    app = make_app("part02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 5, "down", *["right"] * 10, "g")
+        await pilot.pause()
+        screen = app.screen
+        before = list(screen.query_one(PlotView).text_lines)
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.neuron.params == pytest.approx((0.5, 1.0, 0.0))
+        assert screen.shading
+        assert screen.query_one(PlotView).text_lines == before
+        assert "92.5 %" in shown(app, "#metrics")

@@ -10,16 +10,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from neuron_tui import __version__
 from neuron_tui.lesson.progress import STATE_DIR_VARIABLE
+from neuron_tui.lesson.registry import LESSON, Lesson
 
 if TYPE_CHECKING:
     from neuron_tui.terminal import TerminalProfile
-
-PARTS = range(1, 7)
 
 
 def content_folder(text: str) -> Path:
@@ -30,15 +30,23 @@ def content_folder(text: str) -> Path:
     return folder
 
 
-def part_number(text: str) -> int:
-    """argparse type for --part: a whole number from 1 to 6."""
-    try:
-        part = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a part number (1 to 6)") from None
-    if part not in PARTS:
-        raise argparse.ArgumentTypeError(f"there is no part {part}: choose 1 to 6")
-    return part
+def part_number_type(lesson: Lesson) -> Callable[[str], int]:
+    """argparse type for --part: the number of one of `lesson`'s parts."""
+
+    def part_number(text: str) -> int:
+        try:
+            part = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a part number ({lesson.part_range})"
+            ) from None
+        try:
+            lesson.part(part)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        return part
+
+    return part_number
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -48,8 +56,8 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser for `neuron-tui` and its `check-content` command."""
+def build_parser(lesson: Lesson = LESSON) -> argparse.ArgumentParser:
+    """The parser for `neuron-tui` and its commands."""
     parser = OneLineErrorParser(
         prog="neuron-tui",
         usage=(
@@ -66,15 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Progress is saved after every step in progress.json under the user's state "
             f"folder (or ${STATE_DIR_VARIABLE} if set). "
-            "Keys inside the lesson: n next, p previous, 1-6 jump, ? help, q quit."
+            f"Keys inside the lesson: n next, p previous, {lesson.number_keys} jump, ? help, "
+            "q quit."
         ),
     )
     parser.add_argument("--version", action="version", version=f"neuron-tui {__version__}")
     parser.add_argument(
         "--part",
-        type=part_number,
+        type=part_number_type(lesson),
         metavar="N",
-        help="open directly at part N (1 to 6) instead of the opening screen",
+        help=f"open directly at part N ({lesson.part_range}) instead of the opening screen",
     )
     parser.add_argument(
         "--content",
@@ -161,9 +170,9 @@ def check_content(folder: Path | None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
+def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
+    """Run the command line for `lesson`; returns the exit code."""
+    parser = build_parser(lesson)
     args = parser.parse_args(argv)
     if args.command == "serve":
         from neuron_tui.serve.cli import run_serve
@@ -175,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     from neuron_tui.lesson.content import ContentError, load_content
 
     try:
-        content = load_content(args.content)
+        content = load_content(args.content, lesson)
     except ContentError as error:
         print_problems(error.problems)
         return 1
@@ -187,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"neuron-tui: error: {problem}", file=sys.stderr)
         return 2
-    store = ProgressStore(progress_path)
+    store = ProgressStore(progress_path, lesson)
     notices = []
     if args.reset_progress:
         try:
@@ -200,11 +209,11 @@ def main(argv: list[str] | None = None) -> int:
 
     profile = apply_terminal_profile(args)
 
-    from neuron_tui.app import NeuronApp, page_for_part
+    from neuron_tui.app import NeuronApp
 
-    start_page = page_for_part(args.part) if args.part else "opening"
+    start_page = lesson.part(args.part).key if args.part else lesson.first
     app = NeuronApp(content, start_page=start_page, store=store, notices=notices,
-                    profile=profile)
+                    profile=profile, lesson=lesson)
     app.run()
     if app.crash_log is not None or (app.return_code or 0) not in (0, None):
         where = f" Details are in {app.crash_log}." if app.crash_log else ""

@@ -19,35 +19,17 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from neuron_tui.compat import FatalErrorHook, add_line_filter
 from neuron_tui.lesson.content import Content
-from neuron_tui.lesson.progress import PAGE_ORDER, Progress, ProgressStore, default_progress_path
+from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
+from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.terminal import TerminalProfile, too_small
 
 #: Frames a second at most while something animates in low-bandwidth mode.
 LOW_BANDWIDTH_FPS = 4
 
-#: Where each page's screen class lives: imported on first visit.
-SCREEN_CLASSES: dict[str, str] = {
-    "opening": "neuron_tui.screens.parts.opening:OpeningScreen",
-    "part01": "neuron_tui.screens.parts.part01:AtomScreen",
-    "part02": "neuron_tui.screens.parts.part02:BuildNeuronScreen",
-    "part03": "neuron_tui.screens.parts.part03:GradientDescentScreen",
-    "part04": "neuron_tui.screens.parts.part04:DepthScreen",
-    "part05": "neuron_tui.screens.parts.part05:ProofScreen",
-    "part06": "neuron_tui.screens.parts.part06:QuizScreen",
-    "completion": "neuron_tui.screens.parts.completion:CompletionScreen",
-}
-
-
-def page_for_part(part: int) -> str:
-    """The page key of part `part` (1..6)."""
-    if not 1 <= part <= 6:
-        raise ValueError(f"there is no part {part}: choose 1 to 6")
-    return f"part{part:02d}"
-
-
-class NeuronApp(App[None]):
-    """The neuron lesson: an opening, six parts and a completion screen."""
+class NeuronApp(FatalErrorHook, App[None]):
+    """The lesson: its registry's pages in order, with the keys that work everywhere."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "neuron-tui"
@@ -56,7 +38,9 @@ class NeuronApp(App[None]):
     BINDINGS = [
         Binding("n", "next_page", "next part"),
         Binding("p", "previous_page", "previous part"),
-        *(Binding(str(part), f"jump({part})", f"Part {part}", show=False) for part in range(1, 7)),
+        # Every digit is bound; a number with no part behind it says so.
+        *(Binding(str(digit), f"jump({digit})", f"Part {digit}", show=False)
+          for digit in range(1, 10)),
         Binding("question_mark", "help", "help"),
         Binding("q", "quit", "quit"),
         # Ctrl+C quits too (progress is saved on every change, and once more here).
@@ -66,10 +50,11 @@ class NeuronApp(App[None]):
     def __init__(
         self,
         content: Content,
-        start_page: str = "opening",
+        start_page: str | None = None,
         store: ProgressStore | None = None,
         notices: list[str] | None = None,
         profile: TerminalProfile | None = None,
+        lesson: Lesson = LESSON,
     ) -> None:
         """`store` saves progress to disk; without one, progress lives in memory only.
 
@@ -81,10 +66,12 @@ class NeuronApp(App[None]):
         if self.profile.ascii:
             from neuron_tui.widgets.ascii_filter import AsciiFilter
 
-            self._filters.append(AsciiFilter())
+            add_line_filter(self, AsciiFilter())
         #: Where the last unexpected error was written, if one happened.
         self.crash_log: Path | None = None
-        if start_page not in SCREEN_CLASSES:
+        self.lesson = lesson
+        start_page = start_page or lesson.first
+        if not lesson.has_page(start_page):
             raise ValueError(f"unknown page {start_page!r}")
         self.content = content
         self.store = store
@@ -156,7 +143,7 @@ class NeuronApp(App[None]):
         self.save_progress()
         self.exit()
 
-    def _fatal_error(self) -> None:
+    def on_fatal_error(self) -> None:
         """An unexpected error: keep progress, write the details to a file, exit.
 
         Textual would print a traceback; a learner gets one line naming the file
@@ -167,14 +154,15 @@ class NeuronApp(App[None]):
         except Exception:  # noqa: BLE001 - the crash report matters more now
             pass
         self.crash_log = write_crash_log(traceback.format_exc())
-        self._close_messages_no_wait()
+        self.close_now()
 
     def _screen_name(self, page: str) -> str:
         """Install the page's screen on first use; return the name it is installed as."""
         if not self.is_screen_installed(page):
-            module_name, class_name = SCREEN_CLASSES[page].split(":")
+            spec = self.lesson.page(page)
+            module_name, class_name = spec.screen.split(":")
             screen_class = getattr(importlib.import_module(module_name), class_name)
-            self.install_screen(screen_class(), page)
+            self.install_screen(screen_class(spec), page)
         return page
 
     def show_page(self, page: str) -> None:
@@ -193,21 +181,26 @@ class NeuronApp(App[None]):
 
     def action_next_page(self) -> None:
         """Next page in lesson order; leaving a part forward counts it as done."""
-        index = PAGE_ORDER.index(self.current_page)
-        if index + 1 < len(PAGE_ORDER):
-            if self.current_page.startswith("part"):
+        following = self.lesson.next_key(self.current_page)
+        if following is not None:
+            if self.lesson.page(self.current_page).is_part:
                 self.progress_finish(self.current_page)
-            self.show_page(PAGE_ORDER[index + 1])
+            self.show_page(following)
 
     def action_previous_page(self) -> None:
         """Previous page in lesson order."""
-        index = PAGE_ORDER.index(self.current_page)
-        if index > 0:
-            self.show_page(PAGE_ORDER[index - 1])
+        previous = self.lesson.previous_key(self.current_page)
+        if previous is not None:
+            self.show_page(previous)
 
     def action_jump(self, part: int) -> None:
         """Jump straight to a part by its number."""
-        self.show_page(page_for_part(part))
+        try:
+            page = self.lesson.part(part).key
+        except ValueError as error:
+            self.notify(str(error).capitalize() + ".", timeout=3)
+            return
+        self.show_page(page)
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
@@ -218,7 +211,7 @@ class NeuronApp(App[None]):
         lesson_screen = self.get_screen(self.current_page)
         entries = getattr(lesson_screen, "help_entries", lambda: [])()
         title = getattr(lesson_screen, "heading", "neuron-tui")
-        self.push_screen(HelpScreen(title, entries))
+        self.push_screen(HelpScreen(title, entries, self.lesson.number_keys))
 
     def progress_visit(self, page: str) -> None:
         """Record that the learner is on `page`."""
@@ -244,7 +237,7 @@ class NeuronApp(App[None]):
         """Record a finished quiz attempt's score; the best one is kept."""
         if self.progress.quiz_best is None or score > self.progress.quiz_best:
             self.progress.quiz_best = score
-        self.progress.finish("part06")
+        self.progress.finish(self.current_page)
         self.save_progress()
 
     def progress_quiz_retake(self) -> None:

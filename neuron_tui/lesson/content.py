@@ -13,19 +13,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The Markdown file of each page of the lesson, in lesson order.
-PAGE_FILES: dict[str, str] = {
-    "opening": "opening.md",
-    "part01": "part01.md",
-    "part02": "part02.md",
-    "part03": "part03.md",
-    "part04": "part04.md",
-    "part05": "part05.md",
-    "part06": "part06.md",
-    "completion": "completion.md",
-}
+from neuron_tui.lesson.registry import LESSON, Lesson
+
 QUIZ_FILE = "quiz.toml"
 QUIZ_LENGTH = 5
+#: The score the lesson asks for: 4 out of 5.
+QUIZ_PASS_MARK = 4
 OPTIONS_PER_QUESTION = 4
 
 
@@ -91,17 +84,17 @@ def default_content_dir() -> Path:
     return package_dir / "content"
 
 
-def load_content(folder: Path | None = None) -> Content:
+def load_content(folder: Path | None = None, lesson: Lesson = LESSON) -> Content:
     """Load and validate content/; raise ContentError listing every problem."""
     folder = Path(folder) if folder is not None else default_content_dir()
     if not folder.is_dir():
         raise ContentError([f"{folder}: content folder not found"])
     problems: list[str] = []
     pages: dict[str, Page] = {}
-    for key, filename in PAGE_FILES.items():
-        page = _load_page(folder / filename, key, problems)
+    for spec in lesson.pages:
+        page = _load_page(folder / spec.content_file, spec.key, problems)
         if page is not None:
-            pages[key] = page
+            pages[spec.key] = page
     quiz = _load_quiz(folder / QUIZ_FILE, problems)
     if problems:
         raise ContentError(problems)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,22 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from neuron_tui.lesson.registry import LESSON, Lesson
+
 try:  # POSIX; elsewhere two sessions at once are not guarded against
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-PAGE_ORDER: tuple[str, ...] = (
-    "opening",
-    "part01",
-    "part02",
-    "part03",
-    "part04",
-    "part05",
-    "part06",
-    "completion",
-)
-PART_PAGES: tuple[str, ...] = PAGE_ORDER[1:7]
 
 
 @dataclass
@@ -44,7 +34,7 @@ class Progress:
     visited: set[str] = field(default_factory=set)
     done: set[str] = field(default_factory=set)
     self_checks: set[str] = field(default_factory=set)
-    resume_page: str = "opening"
+    resume_page: str = LESSON.first
     quiz_answers: dict[str, int] = field(default_factory=dict)
     quiz_best: int | None = None
 
@@ -52,7 +42,7 @@ class Progress:
         """Record a visit; returns whether anything changed."""
         changed = page not in self.visited or self.resume_page != page
         self.visited.add(page)
-        if page != "opening":
+        if page != LESSON.first:
             self.resume_page = page
         return changed
 
@@ -90,7 +80,7 @@ class Progress:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Progress:
+    def from_dict(cls, data: dict[str, Any], lesson: Lesson = LESSON) -> Progress:
         """Rebuild from `to_dict` output, ignoring anything unknown or malformed."""
         def names(key: str) -> set[str]:
             value = data.get(key, [])
@@ -105,7 +95,8 @@ class Progress:
             visited=names("visited"),
             done=names("done"),
             self_checks=names("self_checks"),
-            resume_page=resume if resume in PAGE_ORDER else "opening",
+            resume_page=resume if isinstance(resume, str) and lesson.has_page(resume)
+            else lesson.first,
             quiz_answers={
                 str(k): v for k, v in answers.items() if isinstance(v, int)
             } if isinstance(answers, dict) else {},
@@ -121,20 +112,6 @@ class Progress:
 STATE_DIR_VARIABLE = "NEURON_TUI_STATE_DIR"
 PROGRESS_FILE_NAME = "progress.json"
 FORMAT_VERSION = 1
-
-#: What the completion screen calls each self-check; unknown ones get a generic name.
-SELF_CHECK_NAMES: dict[str, str] = {
-    "part02-90": "Reached 90% by hand in Part 02",
-}
-
-
-def self_check_name(check: str) -> str:
-    """A learner-facing name for a self-check id such as "part02-90"."""
-    if check in SELF_CHECK_NAMES:
-        return SELF_CHECK_NAMES[check]
-    match = re.match(r"part(\d\d)", check)
-    return f"Self-check in Part {match.group(1)}" if match else check
-
 
 def default_progress_path() -> Path:
     """`$NEURON_TUI_STATE_DIR/progress.json`, else the user's state dir (platformdirs)."""
@@ -158,7 +135,7 @@ def merge(mine: Progress, theirs: Progress) -> Progress:
         visited=mine.visited | theirs.visited,
         done=mine.done | theirs.done,
         self_checks=mine.self_checks | theirs.self_checks,
-        resume_page=mine.resume_page if mine.resume_page != "opening" else theirs.resume_page,
+        resume_page=mine.resume_page if mine.resume_page != LESSON.first else theirs.resume_page,
         quiz_answers=dict(mine.quiz_answers),
         quiz_best=max(best_scores) if best_scores else None,
     )
@@ -189,8 +166,9 @@ class ProgressStore:
       `<name>.corrupt-<timestamp>.json` and the learner is told.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lesson: Lesson = LESSON) -> None:
         self.path = Path(path)
+        self.lesson = lesson
         self.lock_path = self.path.with_name(self.path.name + ".lock")
 
     # -- reading ------------------------------------------------------------------------
@@ -209,7 +187,7 @@ class ProgressStore:
             raise ProgressFileError(f"is not valid JSON ({error})") from error
         if not isinstance(data, dict):
             raise ProgressFileError("does not hold a progress record")
-        return Progress.from_dict(data)
+        return Progress.from_dict(data, self.lesson)
 
     def _move_aside(self, reason: str) -> str:
         """Rename the unusable file to a backup name; return what to tell the learner."""
@@ -248,7 +226,7 @@ class ProgressStore:
             return LoadResult(Progress(), f"Progress cannot be read or saved: {error}")
         if progress is None:
             return LoadResult(Progress())
-        return LoadResult(progress, resumed=bool(progress.visited - {"opening"}))
+        return LoadResult(progress, resumed=bool(progress.visited - {LESSON.first}))
 
     # -- writing ------------------------------------------------------------------------
 

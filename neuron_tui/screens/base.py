@@ -8,7 +8,7 @@ of guidance and a footer of keys. Subclasses fill in `compose_work` and their ke
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,8 +22,10 @@ from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from neuron_tui.app import NeuronApp
-    from neuron_tui.lesson.content import Page
+    from neuron_tui.lesson.content import Content, Page
+    from neuron_tui.lesson.progress import Progress
+    from neuron_tui.lesson.registry import Lesson, PageSpec
+    from neuron_tui.terminal import TerminalProfile
 
 #: From this width on, the lesson text sits beside the work instead of behind `l`.
 WIDE_LAYOUT_COLUMNS = 120
@@ -39,6 +41,24 @@ def set_box_text(box: Widget, title: str | None = None, subtitle: str | None = N
         box.border_title = title
     if subtitle is not None and str(box.border_subtitle or "") != subtitle:
         box.border_subtitle = subtitle
+
+
+class LessonHost(Protocol):
+    """What a page needs of the app that hosts it (the app is above screens: no import)."""
+
+    lesson: Lesson
+    content: Content
+    progress: Progress
+    resumed: bool
+    profile: TerminalProfile
+
+    def frame_seconds(self, seconds: float) -> float: ...
+    def show_page(self, page: str) -> None: ...
+    def progress_visit(self, page: str) -> None: ...
+    def progress_meet(self, check: str) -> None: ...
+    def progress_quiz_answer(self, question: int, option: int) -> None: ...
+    def progress_quiz_score(self, score: int) -> None: ...
+    def progress_quiz_retake(self) -> None: ...
 
 
 class LessonScreen(Screen[None]):
@@ -71,9 +91,6 @@ class LessonScreen(Screen[None]):
     }
     """
 
-    #: The page of content/ this screen shows ("part02"), and its part number.
-    PAGE_KEY: ClassVar[str] = ""
-    PART: ClassVar[int | None] = None
     #: One line that tells the learner what to do now.
     GUIDANCE: ClassVar[str] = ""
     #: The keys shown in the footer, most useful first.
@@ -86,34 +103,39 @@ class LessonScreen(Screen[None]):
 
     BINDINGS = [Binding("l", "toggle_lesson", "lesson text")]
 
-    @property
-    def lesson_app(self) -> NeuronApp:
-        """The app, typed."""
-        from neuron_tui.app import NeuronApp
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        """`spec` is this page's row of the lesson registry; `options` are the page's
+        own settings (e.g. faster training in tests), given by the registry row."""
+        super().__init__()
+        self.spec = spec
+        self.options = {**spec.options, **options}
 
-        assert isinstance(self.app, NeuronApp)
-        return self.app
+    @property
+    def lesson_app(self) -> LessonHost:
+        """The app, as far as a page needs it."""
+        return cast("LessonHost", self.app)
 
     @property
     def page(self) -> Page:
         """This screen's lesson text."""
-        return self.lesson_app.content.page(self.PAGE_KEY)
+        return self.lesson_app.content.page(self.spec.key)
 
     @property
     def heading(self) -> str:
         """`Part 02 · Build a neuron`, or the page title where there is no part number."""
-        if self.PART is None:
+        if self.spec.number is None:
             return self.page.title
-        return f"Part {self.PART:02d} · {self.page.title}"
+        return f"Part {self.spec.number_text} · {self.page.title}"
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(self.heading, self.PART, id="titlebar")
+        yield TitleBar(self.heading, self.spec.number, self.lesson_app.lesson.part_count,
+                       id="titlebar")
         with Horizontal(id="body"):
             with Vertical(id="work"):
                 yield from self.compose_work()
             yield VerticalScroll(id="lesson-side")
-        yield QuietStatic(self.GUIDANCE, id="guidance", markup=False)
-        yield KeyBar(self.KEY_HINTS, id="keybar")
+        yield QuietStatic(self.with_numbers(self.GUIDANCE), id="guidance", markup=False)
+        yield KeyBar(self.key_hints(), id="keybar")
 
     def compose_work(self) -> ComposeResult:
         """The part's own interactive area; by default its lesson text, in full."""
@@ -149,7 +171,7 @@ class LessonScreen(Screen[None]):
             widget.refresh()
 
     def on_screen_resume(self) -> None:
-        self.lesson_app.progress_visit(self.PAGE_KEY)
+        self.lesson_app.progress_visit(self.spec.key)
 
     def set_animation(self, seconds: float, frame: Callable[[], None]) -> Timer:
         """Call `frame` every `seconds` (at most 20 a second is the house rule).
@@ -183,11 +205,21 @@ class LessonScreen(Screen[None]):
 
         self.app.push_screen(LessonTextScreen(self.heading, self.page.markdown))
 
+    def with_numbers(self, text: str) -> str:
+        """`text` with "{numbers}" replaced by the number keys of the parts ("1–6")."""
+        return text.replace("{numbers}", self.lesson_app.lesson.number_keys)
+
+    def key_hints(self) -> list[KeyHint]:
+        """The footer's keys, most useful first."""
+        return [(self.with_numbers(key), self.with_numbers(action))
+                for key, action in self.KEY_HINTS]
+
     def help_entries(self) -> list[KeyHint]:
         """Every key of this screen, for the help overlay."""
         seen: set[str] = set()
         entries: list[KeyHint] = []
-        for key, action in [*self.KEY_HINTS, *self.KEY_HELP, ("l", "show or hide the lesson text")]:
+        for key, action in [*self.key_hints(), *self.KEY_HELP,
+                            ("l", "show or hide the lesson text")]:
             if key not in seen:
                 seen.add(key)
                 entries.append((key, action))

@@ -29,6 +29,7 @@ from typing import Any
 
 import asyncssh
 
+from neuron_tui.compat import ssh_transport_backlog
 from neuron_tui.serve.child import LessonChild
 from neuron_tui.serve.state import learner_file_name
 
@@ -110,16 +111,6 @@ def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
     return key
 
 
-def _supports_progress_flag() -> bool:
-    """Whether the installed lesson understands ``--progress FILE``."""
-    try:
-        from neuron_tui.__main__ import build_parser
-
-        return "--progress" in build_parser()._option_string_actions
-    except Exception:  # pragma: no cover - a lesson without the flag
-        return False
-
-
 class Classroom:
     """State shared by every connection: the config, the caps and the running sessions."""
 
@@ -130,7 +121,6 @@ class Classroom:
         self.connections: set[ClassroomServer] = set()
         self.sessions: set[LessonSession] = set()
         self.per_address: dict[str, int] = {}
-        self.progress_flag = _supports_progress_flag()
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def admit(self, server: ClassroomServer) -> str | None:
@@ -194,10 +184,7 @@ class Classroom:
         }
         if self.config.low_bandwidth:
             env["NEURON_TUI_LOW_BANDWIDTH"] = "1"
-        if self.progress_flag:
-            argv += ["--progress", str(self.learners_dir / f"{name}.json")]
-        else:  # pragma: no cover - older lesson: one state folder per learner
-            env["NEURON_TUI_STATE_DIR"] = str(self.learners_dir / name)
+        argv += ["--progress", str(self.learners_dir / f"{name}.json")]
         if self.config.content is not None:
             argv += ["--content", str(self.config.content)]
         return argv, env
@@ -323,13 +310,8 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         if self.chan is None:
             return 0
         backlog = self.chan.get_write_buffer_size()
-        # asyncssh does not pass the transport's own back-pressure on to channels, so
-        # look at its buffer too (one learner per connection: it is all ours).
-        transport = getattr(self.server.conn, "_transport", None)
-        if transport is not None:
-            with contextlib.suppress(Exception):
-                backlog += transport.get_write_buffer_size()
-        return backlog
+        # The TCP transport's own buffer counts too (one learner per connection).
+        return backlog + ssh_transport_backlog(self.server.conn)
 
     def _child_output(self, data: bytes) -> None:
         if self.chan is None or self.child is None:

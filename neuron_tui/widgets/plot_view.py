@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual_plotext.plot import Plot
 
+from neuron_tui.compat import set_plot_size
 from neuron_tui.glyphs import glyphs
 
 #: plotext frames its plots with box drawing; ASCII terminals get these instead.
@@ -85,8 +86,7 @@ class PlotView(Widget):
             return
         plot = self._plot
         plot.theme("clear")  # the figure is empty: cleared after the last build
-        plot.plotsize(width, height)
-        plot._set_size(width, height)  # textual-plotext needs both (its issue #5)
+        set_plot_size(plot, width, height)
         self._draw(plot)
         text = plot.build()
         # plotext keeps the whole figure (canvas matrices, data lists) until the next

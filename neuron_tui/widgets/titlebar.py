@@ -8,8 +8,6 @@ from textual.widget import Widget
 
 from neuron_tui.glyphs import glyphs
 
-PART_COUNT = 6
-
 
 class TitleBar(Widget):
     """` neuron-tui  Part 02 · Build a neuron      ■■□□□□  2/6`."""
@@ -25,8 +23,10 @@ class TitleBar(Widget):
     title: reactive[str] = reactive("")
     part: reactive[int | None] = reactive(None)
 
-    def __init__(self, title: str, part: int | None = None, **kwargs: str) -> None:
+    def __init__(self, title: str, part: int | None = None, part_count: int = 0,
+                 **kwargs: str) -> None:
         super().__init__(**kwargs)
+        self.part_count = part_count
         self.set_reactive(TitleBar.title, title)
         self.set_reactive(TitleBar.part, part)
 
@@ -36,7 +36,7 @@ class TitleBar(Widget):
         if self.part is None:
             return left
         done = chars.progress_full * self.part
-        todo = chars.progress_empty * (PART_COUNT - self.part)
-        right = f"{done}{todo}  {self.part}/{PART_COUNT} "
+        todo = chars.progress_empty * (self.part_count - self.part)
+        right = f"{done}{todo}  {self.part}/{self.part_count} "
         gap = max(1, self.size.width - left.cell_length - len(right))
         return Content.assemble(left, " " * gap, (right, "$text-muted"))

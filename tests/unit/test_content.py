@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from neuron_tui.lesson.content import (
-    PAGE_FILES,
     ContentError,
     default_content_dir,
     load_content,
 )
+from neuron_tui.lesson.registry import LESSON
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def problems_of(folder: Path) -> list[str]:
 
 def test_shipped_content_is_complete() -> None:
     content = load_content()
-    assert set(content.pages) == set(PAGE_FILES)
+    assert set(content.pages) == set(LESSON.order)
     assert len(content.quiz) == 5
     for question in content.quiz:
         assert len(question.options) == 4

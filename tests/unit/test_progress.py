@@ -16,8 +16,8 @@ from neuron_tui.lesson.progress import (
     ProgressStore,
     default_progress_path,
     merge,
-    self_check_name,
 )
+from neuron_tui.lesson.registry import LESSON
 
 SIZE = (80, 24)
 
@@ -240,8 +240,8 @@ def test_reset_keeps_a_backup(progress_path: Path) -> None:
 
 
 def test_self_check_names_are_human() -> None:
-    assert self_check_name("part02-90") == "Reached 90% by hand in Part 02"
-    assert self_check_name("part03-something") == "Self-check in Part 03"
+    assert LESSON.self_check_name("part02-90") == "Reached 90% by hand in Part 02"
+    assert LESSON.self_check_name("part03-something") == "Self-check in Part 03"
 
 
 # -- the app with a store ---------------------------------------------------------------

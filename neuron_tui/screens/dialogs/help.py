@@ -11,13 +11,16 @@ from textual.widgets import Static
 
 from neuron_tui.widgets.keybar import KeyHint
 
-GLOBAL_KEYS: list[KeyHint] = [
-    ("n", "next part"),
-    ("p", "previous part"),
-    ("1–6", "jump to a part"),
-    ("?", "this help"),
-    ("q", "quit (your progress is kept)"),
-]
+
+def global_keys(number_keys: str) -> list[KeyHint]:
+    """The keys that work on every page; `number_keys` is "1–6" for six parts."""
+    return [
+        ("n", "next part"),
+        ("p", "previous part"),
+        (number_keys, "jump to a part"),
+        ("?", "this help"),
+        ("q", "quit (your progress is kept)"),
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,10 +47,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", "close", show=False),
     ]
 
-    def __init__(self, title: str, screen_keys: list[KeyHint]) -> None:
+    def __init__(self, title: str, screen_keys: list[KeyHint], number_keys: str) -> None:
         super().__init__()
         self.title_text = title
         self.screen_keys = screen_keys
+        self.global_keys = global_keys(number_keys)
 
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll(Static(self._body()), can_focus=True)
@@ -57,7 +61,8 @@ class HelpScreen(ModalScreen[None]):
 
     def _body(self) -> Content:
         parts: list[str | tuple[str, str]] = []
-        for heading, keys in (("On this screen", self.screen_keys), ("Everywhere", GLOBAL_KEYS)):
+        groups = (("On this screen", self.screen_keys), ("Everywhere", self.global_keys))
+        for heading, keys in groups:
             if not keys:
                 continue
             parts.append((f"{heading}\n", "bold"))

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from neuron_tui.glyphs import glyphs
-from neuron_tui.lesson.progress import PART_PAGES, self_check_name
+from neuron_tui.lesson.content import QUIZ_PASS_MARK
 from neuron_tui.screens.base import LessonScreen
 from neuron_tui.screens.parts.opening import lead_paragraph
 
@@ -31,11 +31,10 @@ def section(markdown: str, heading: str) -> str:
 class CompletionScreen(LessonScreen):
     """Closes the module: the learner's summary and Module 07 up next."""
 
-    PAGE_KEY = "completion"
     SHOW_TEXT_BESIDE = False
-    PART = None
-    GUIDANCE = "You reached the end of the module. p or 1–6 take you back to any part."
-    KEY_HINTS = [("↑/↓", "scroll"), ("p", "previous"), ("1–6", "revisit a part"), ("q", "quit")]
+    GUIDANCE = "You reached the end of the module. p or {numbers} take you back to any part."
+    KEY_HINTS = [("↑/↓", "scroll"), ("p", "previous"), ("{numbers}", "revisit a part"),
+                 ("q", "quit")]
 
     DEFAULT_CSS = """
     CompletionScreen #completion {
@@ -78,28 +77,34 @@ class CompletionScreen(LessonScreen):
         chars = glyphs()
         progress = self.lesson_app.progress
         content = self.lesson_app.content
-        done = [page for page in PART_PAGES if page in progress.done]
+        lesson = self.lesson_app.lesson
+        done = [page for page in lesson.part_keys if page in progress.done]
         parts: list[str | tuple[str, str]] = [
             ("What you did", "bold"), "\n",
-            f"Parts done: {len(done)} of {len(PART_PAGES)}   ",
+            f"Parts done: {len(done)} of {lesson.part_count}   ",
         ]
-        for page in PART_PAGES:
+        for spec in lesson.parts:
+            page = spec.key
             mark = chars.check if page in progress.done else chars.part_started if (
                 page in progress.visited) else ("·" if chars.unicode else "-")
             style = "$text-success" if page in progress.done else "$text-muted"
-            parts += [(f"{page[-2:]} {mark}", style), "  "]
+            parts += [(f"{spec.number_text} {mark}", style), "  "]
         parts.append("\n")
         if progress.self_checks:
             parts.append("Self-checks met: ")
-            parts.append("; ".join(self_check_name(c) for c in sorted(progress.self_checks)))
+            parts.append("; ".join(lesson.self_check_name(c)
+                                   for c in sorted(progress.self_checks)))
         else:
             parts.append(("Self-checks met: none yet", "$text-muted"))
         parts.append("\n")
         total = len(content.quiz)
+        quiz = lesson.quiz_page
+        key = f"press {quiz.number}" if quiz is not None and quiz.number else "take it"
         if progress.quiz_best is None:
-            parts.append(("Knowledge check: not taken yet (press 6)", "$text-muted"))
+            parts.append((f"Knowledge check: not taken yet ({key})", "$text-muted"))
         else:
-            aim = " (aim reached)" if progress.quiz_best >= 4 else " (aim 4: press 6 to retake)"
+            aim = (" (aim reached)" if progress.quiz_best >= QUIZ_PASS_MARK
+                   else f" (aim {QUIZ_PASS_MARK}: {key} to retake)")
             parts += ["Knowledge check: best score ", (f"{progress.quiz_best}/{total}", "bold"),
                       aim]
         return Content.assemble(*parts)

@@ -11,7 +11,6 @@ from textual.content import Content
 from textual.widgets import Static
 
 from neuron_tui.glyphs import glyphs
-from neuron_tui.lesson.progress import PART_PAGES
 from neuron_tui.screens.base import LessonScreen
 from neuron_tui.widgets.network_picture import NetworkPicture
 
@@ -30,12 +29,10 @@ def bold_list_items(markdown: str) -> list[str]:
 class OpeningScreen(LessonScreen):
     """The first screen: the pitch, a small network, the parts and where to go on."""
 
-    PAGE_KEY = "opening"
     SHOW_TEXT_BESIDE = False
-    PART = None
     KEY_HINTS = [
         ("Enter", "start/continue"),
-        ("1–6", "jump"),
+        ("{numbers}", "jump"),
         ("l", "read more"),
         ("?", "help"),
         ("q", "quit"),
@@ -96,15 +93,17 @@ class OpeningScreen(LessonScreen):
         # LessonScreen's own handler (recording the visit) runs too: Textual calls
         # each class's handler in turn.
         self.query_one("#parts", Static).update(self._parts_table())
-        page = self.next_page()
-        title = self.lesson_app.content.page(page).title
-        if page == "part01" and not self.lesson_app.progress.visited - {"opening"}:
-            text = f"Start with Part 01 · {title}  (Enter)"
-        elif page.startswith("part") and self.lesson_app.resumed and not self._greeted:
+        lesson = self.lesson_app.lesson
+        page = lesson.page(self.next_page())
+        title = self.lesson_app.content.page(page.key).title
+        first_part = lesson.parts[0].key if lesson.parts else None
+        if page.key == first_part and not self.lesson_app.progress.visited - {lesson.first}:
+            text = f"Start with Part {page.number_text} · {title}  (Enter)"
+        elif page.is_part and self.lesson_app.resumed and not self._greeted:
             dash = "—" if glyphs().unicode else "-"
-            text = f"Welcome back {dash} continue at Part {page[-2:]} · {title}  (Enter)"
-        elif page.startswith("part"):
-            text = f"Continue at Part {page[-2:]} · {title}  (Enter)"
+            text = f"Welcome back {dash} continue at Part {page.number_text} · {title}  (Enter)"
+        elif page.is_part:
+            text = f"Continue at Part {page.number_text} · {title}  (Enter)"
         else:
             text = f"Every part is done: {title}  (Enter)"
         self.query_one("#continue", Static).update(text)
@@ -112,27 +111,35 @@ class OpeningScreen(LessonScreen):
     def next_page(self) -> str:
         """Where Enter goes: the part the learner was last on, or the first not done."""
         progress = self.lesson_app.progress
-        if progress.resume_page in PART_PAGES and progress.resume_page not in progress.done:
+        parts = self.lesson_app.lesson.part_keys
+        if progress.resume_page in parts and progress.resume_page not in progress.done:
             return progress.resume_page
-        for page in PART_PAGES:
+        for page in parts:
             if page not in progress.done:
                 return page
-        return "completion"
+        return self.lesson_app.lesson.last
 
     def _parts_table(self) -> Content:
         chars = glyphs()
         marks = {"done": chars.part_done, "started": chars.part_started, "todo": chars.part_todo}
         progress = self.lesson_app.progress
         cells = []
-        for page in PART_PAGES:
-            title = self.lesson_app.content.page(page).title
-            cells.append((f"{page[-2:]} {title:<20.20} {marks[progress.state_of(page)]}", page))
+        for spec in self.lesson_app.lesson.parts:
+            title = self.lesson_app.content.page(spec.key).title
+            mark = marks[progress.state_of(spec.key)]
+            cells.append((f"{spec.number_text} {title:<20.20} {mark}", spec.key))
+        # Two columns, read down the first and then the second, as many rows as needed.
+        rows = -(-len(cells) // 2)
         parts: list[str | tuple[str, str]] = []
-        for row in range(3):
+        for row in range(rows):
             for column in range(2):
-                text, page = cells[row + 3 * column]
+                index = row + rows * column
+                if index >= len(cells):
+                    break
+                text, page = cells[index]
                 style = "$text-muted" if progress.state_of(page) == "todo" else ""
-                parts += [(text, style), "       " if column == 0 else "\n"]
+                parts += [(text, style), "       " if column == 0 else ""]
+            parts.append("\n")
         return Content.assemble(*parts).rstrip()
 
     def on_screen_suspend(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.content import Content
 
 from neuron_tui.figures.activation import draw_activation
 from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.model.activations import ACTIVATIONS, get_activation
 from neuron_tui.model.steps import neuron_steps
 from neuron_tui.screens.base import LessonScreen, set_box_text
@@ -33,8 +35,6 @@ ACTIVATION_ORDER = tuple(ACTIVATIONS)
 class AtomScreen(LessonScreen):
     """Five sliders feed one neuron; the diagram, the steps and the curve follow."""
 
-    PAGE_KEY = "part01"
-    PART = 1
     GUIDANCE = "Change an input or a weight and follow the number through the three steps."
     KEY_HINTS = [
         ("←/→", "adjust"),
@@ -77,8 +77,8 @@ class AtomScreen(LessonScreen):
 
     BINDINGS = [Binding("a", "cycle_activation", "activation")]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        super().__init__(spec, **options)
         self.activation = "sigmoid"
 
     @property

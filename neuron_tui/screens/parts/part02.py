@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from textual import events
@@ -28,6 +28,7 @@ from neuron_tui.figures.classifier import (
     shading_grid,
 )
 from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.model.training import TrainingStep, gradient_descent
@@ -46,8 +47,6 @@ WEIGHT_RANGE = 10.0
 class BuildNeuronScreen(LessonScreen):
     """40 points, three sliders, a live decision line and "train this for me"."""
 
-    PAGE_KEY = "part02"
-    PART = 2
     GUIDANCE = "Move the sliders until the orange line splits o from x."
     KEY_HINTS = [
         ("←/→", "adjust"),
@@ -116,8 +115,8 @@ class BuildNeuronScreen(LessonScreen):
         Binding("r", "reset", "reset"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        super().__init__(spec, **options)
         self.X, self.y = forty_points()
         self.neuron = Neuron()
         self.shading = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -27,6 +27,7 @@ from textual.widgets import Static
 from neuron_tui.figures.bowl import BowlFigure, band_legend, bowl_axes, draw_bowl
 from neuron_tui.figures.losscurve import draw_loss_curve
 from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.model.training import TrainingStep, gradient_descent, loss_surface
@@ -82,8 +83,6 @@ GLOSSARY = (
 class GradientDescentScreen(LessonScreen):
     """The loss bowl, the path of gradient descent on it and the loss curve."""
 
-    PAGE_KEY = "part03"
-    PART = 3
     GUIDANCE = "Press space for one epoch, t to run; try the presets s, d and f."
     KEY_HINTS: ClassVar[list[KeyHint]] = [
         ("space", "epoch"),
@@ -156,8 +155,8 @@ class GradientDescentScreen(LessonScreen):
         Binding("g", "toggle_glossary", "glossary"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        super().__init__(spec, **options)
         self.X, self.y = forty_points()
         self.neuron = Neuron(*START)
         self.learning_rate = DEFAULT_RATE
@@ -369,7 +368,7 @@ class GradientDescentScreen(LessonScreen):
             self._timer = None
         if self.running:
             self.running = False
-            self.query_one(KeyBar).set_hints(self.KEY_HINTS)
+            self.query_one(KeyBar).set_hints(self.key_hints())
         if status is not None:
             self.status = status
             self.update_view()

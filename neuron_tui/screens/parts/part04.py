@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -27,6 +27,7 @@ from neuron_tui.figures.regions import (
     region_axes,
     region_figure,
 )
+from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.model.datasets import Dataset, and_gate, or_gate, xor
 from neuron_tui.model.mlp import MLP, MLPStep
 from neuron_tui.model.neuron import Neuron
@@ -57,8 +58,6 @@ UNIVERSAL = ("Universal approximation: one hidden layer with enough units can fi
 class DepthScreen(LessonScreen):
     """A single neuron and a one-hidden-layer network, trained side by side."""
 
-    PAGE_KEY = "part04"
-    PART = 4
     GUIDANCE = "Press t to train both; x for XOR, then + and - to change the hidden layer."
     KEY_HINTS: ClassVar[list[KeyHint]] = [
         ("t", "train both"),
@@ -112,8 +111,8 @@ class DepthScreen(LessonScreen):
         Binding("minus,underscore", "hidden(-1)", "fewer hidden units", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        super().__init__(spec, **options)
         self.dataset_key = "a"
         self.hidden_units = START_HIDDEN
         self.running = False
@@ -243,7 +242,7 @@ class DepthScreen(LessonScreen):
         if self.running:
             self.running = False
             self._neuron_steps = self._network_steps = None
-            self.query_one(KeyBar).set_hints(self.KEY_HINTS)
+            self.query_one(KeyBar).set_hints(self.key_hints())
             self.status = status or (
                 f"Stopped at epoch {max(self.neuron_epoch, self.network_epoch)}. "
                 "Press t to train again.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from neuron_tui.figures.moons import MoonsFigure, draw_moons
 from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.model.moons import (
     NOISE_STEP,
     FitResult,
@@ -51,8 +52,6 @@ def percent(value: float) -> str:
 class ProofScreen(LessonScreen):
     """Part 05: same data, two models, two shaded plots, the real train and test scores."""
 
-    PAGE_KEY = "part05"
-    PART = 5
     GUIDANCE = "Same moons, two models: only the MLP can bend its boundary around them."
     KEY_HINTS = [
         ("[/]", "noise"),
@@ -112,9 +111,9 @@ class ProofScreen(LessonScreen):
             self.run = run
             self.update = update
 
-    def __init__(self, settings: MoonsSettings | None = None) -> None:
-        super().__init__()
-        self.settings = settings or self.SETTINGS
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        super().__init__(spec, **options)
+        self.settings: MoonsSettings = self.options.get("settings", self.SETTINGS)
         self.result: MoonsResult | None = None
         self.training = False
         self.run_number = 0

@@ -10,6 +10,7 @@ best score go into the learner's saved progress, so the quiz resumes where it wa
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,12 +19,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from neuron_tui.glyphs import glyphs
-from neuron_tui.lesson.content import QuizQuestion
+from neuron_tui.lesson.content import QUIZ_PASS_MARK, QuizQuestion
+from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.base import LessonScreen
 
 LETTERS = "abcd"
 #: The score the lesson asks for.
-AIM = 4
 
 
 def without_verdict(explanation: str) -> str:
@@ -34,8 +35,6 @@ def without_verdict(explanation: str) -> str:
 class QuizScreen(LessonScreen):
     """Part 06: the knowledge check, its feedback and the score."""
 
-    PAGE_KEY = "part06"
-    PART = 6
     GUIDANCE = "Pick an answer: every choice, right or wrong, explains itself."
     KEY_HINTS = [
         ("a–d", "answer"),
@@ -87,8 +86,8 @@ class QuizScreen(LessonScreen):
         Binding("r", "retake", "retake"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, spec: PageSpec, **options: Any) -> None:
+        super().__init__(spec, **options)
         self.answers: list[int | None] = []
         self.index = 0
         self.cursor = 0
@@ -196,7 +195,7 @@ class QuizScreen(LessonScreen):
         answered = sum(a is not None for a in self.answers)
         self.query_one("#quiz-head", Static).update(
             f"Question {self.index + 1} of {total}   ·   "
-            f"{self.score} right of {answered} answered   ·   aim {AIM}/{total}"
+            f"{self.score} right of {answered} answered   ·   aim {QUIZ_PASS_MARK}/{total}"
         )
         self.query_one("#prompt", Static).update(question.prompt)
         lines: list[str | tuple[str, str]] = []
@@ -245,8 +244,9 @@ class QuizScreen(LessonScreen):
         score = self.score
         best = self.lesson_app.progress.quiz_best
         verdict = (
-            "You reached the aim." if score >= AIM
-            else f"The aim is {AIM}/{total}: revisit the parts behind the misses, then retake."
+            "You reached the aim." if score >= QUIZ_PASS_MARK
+            else f"The aim is {QUIZ_PASS_MARK}/{total}: revisit the parts behind the misses, "
+            "then retake."
         )
         self.query_one("#quiz-head", Static).update("Knowledge check complete")
         self.query_one("#prompt", Static).update(f"Your score: {score}/{total}.  {verdict}")

@@ -12,7 +12,7 @@ import os
 import random
 
 from neuron_tui.app import NeuronApp
-from neuron_tui.lesson.progress import PAGE_ORDER
+from neuron_tui.lesson.registry import LESSON
 from neuron_tui.model.moons import MoonsSettings
 from neuron_tui.screens.parts.part05 import ProofScreen
 from neuron_tui.widgets.slider import Slider
@@ -29,7 +29,7 @@ PRESSES = int(os.environ.get("NEURON_TUI_STORM_KEYS", "3000"))
 
 def check_consistent(app: NeuronApp, seed: int, step: int) -> None:
     where = f"seed {seed}, after key {step}"
-    assert app.current_page in PAGE_ORDER, where
+    assert app.current_page in LESSON.order, where
     for slider in app.page_screen(app.current_page).query(Slider):
         scale = slider.scale
         assert scale.minimum <= slider.value <= scale.maximum, where

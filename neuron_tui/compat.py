@@ -1,0 +1,79 @@
+"""Every use of a library's private attribute, in one place.
+
+Textual, textual-plotext and asyncssh do not offer public ways to do these few
+things. Keeping them here means an upgrade that renames one breaks one file, and
+`tests/unit/test_compat.py` says which library and version changed before anything
+else fails. Nothing in this module imports those libraries: callers pass their
+objects in, so the serve process never pays for importing Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+
+def add_line_filter(app: Any, line_filter: Any) -> None:
+    """Add a line filter to a Textual app (Textual 8: the private list `App._filters`).
+
+    Textual builds its own filters (NO_COLOR, dim) into that list at start; there is
+    no public way to add one of ours, such as the ASCII fallback.
+    """
+    app._filters.append(line_filter)
+
+
+class FatalErrorHook:
+    """Mixin for a Textual App: route an unexpected error to `on_fatal_error`.
+
+    Textual 8 calls `App._fatal_error` when a handler raises; its own version prints
+    a traceback over the learner's screen. The subclass decides what to do instead
+    and may call `close_now` to end the app without further messages.
+    """
+
+    def _fatal_error(self) -> None:  # overrides textual.app.App._fatal_error
+        self.on_fatal_error()
+
+    def on_fatal_error(self) -> None:
+        """Handle the error being raised now (`traceback.format_exc()` has it)."""
+        raise NotImplementedError
+
+    def close_now(self) -> None:
+        """End the app at once, dropping queued messages (Textual's own way out)."""
+        self._close_messages_no_wait()  # type: ignore[attr-defined]
+
+
+def set_plot_size(plot: Any, width: int, height: int) -> None:
+    """Size a textual-plotext `Plot` before building it outside a widget.
+
+    textual-plotext 1.0 keeps its own size apart from plotext's `plotsize`, and
+    `build()` uses both; only the private `_set_size` sets the first.
+    """
+    plot.plotsize(width, height)
+    plot._set_size(width, height)
+
+
+def ssh_transport_backlog(connection: Any) -> int:
+    """Bytes an asyncssh connection's TCP transport has not yet sent (0 if unknown).
+
+    asyncssh does not pass the transport's back-pressure on to its channels; the
+    transport itself is the private `SSHConnection._transport`.
+    """
+    transport = getattr(connection, "_transport", None)
+    if transport is None:
+        return 0
+    with contextlib.suppress(Exception):
+        return int(transport.get_write_buffer_size())
+    return 0
+
+
+def screen_strips(screen: Any) -> list[Any]:
+    """The strips a Textual screen would send now, before line filters (tests only).
+
+    Textual 8 keeps them in the private compositor `Screen._compositor`.
+    """
+    return list(screen._compositor.render_strips())
+
+
+def app_notifications(app: Any) -> list[Any]:
+    """The notifications a Textual app is showing now (Textual 8: `App._notifications`)."""
+    return list(app._notifications)

@@ -20,22 +20,20 @@ Typical use::
     print(app.peak_rss_kib())
 
 Times are :func:`time.monotonic` seconds since the moment just before the
-child was spawned. The module is Linux-first (``/proc`` for memory, ``EIO``
-for end of output) and uses only the standard library plus ``pyte``.
+child was spawned. Starting, sizing and ending the program and reading ``/proc``
+are :mod:`neuron_tui.process`'s, the same code the classroom server runs its
+lessons with; this module adds the reader thread, the screen and the clock.
+It is Linux-first and needs ``pyte`` besides the standard library.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import re
 import select
 import signal
-import struct
-import subprocess
-import termios
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -46,7 +44,15 @@ from typing import Final, Self
 
 import pyte
 
-from neuron_tui.serve.procfs import living_processes
+from neuron_tui.process import procfs
+from neuron_tui.process.pty import (
+    end_group,
+    read_pty,
+    reap_within,
+    set_window_size,
+    signal_group,
+    start_on_pty,
+)
 
 __all__ = [
     "KEYS",
@@ -93,7 +99,6 @@ REMOVED_ENV: Final[tuple[str, ...]] = (
     "LINES",
 )
 
-_READ_SIZE: Final = 65536
 _ALT_SCREEN_EXIT: Final = b"\x1b[?1049l"
 
 
@@ -137,51 +142,6 @@ class ExitedBeforeText(TimeoutError):
     """
 
 
-def _winsize(cols: int, rows: int) -> bytes:
-    return struct.pack("HHHH", rows, cols, 0, 0)
-
-
-def _take_controlling_tty() -> None:  # pragma: no cover - runs in the child
-    """Make fd 0 (the pty slave) the controlling terminal of the new session.
-
-    Runs in the child between ``setsid()`` (``start_new_session=True``) and
-    ``exec``. Linux gives a session leader a controlling terminal only when it
-    ``open()``\\ s a tty, not when it inherits one, hence the explicit ioctl.
-    """
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-def _vm_hwm_kib(pid: int) -> int | None:
-    """Peak resident set size (``VmHWM``) of ``pid`` in KiB, or None if gone."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _group_members(pgid: int) -> list[int]:
-    """Pids of living processes in process group ``pgid``."""
-    return [pid for pid, _ppid, group in living_processes() if group == pgid]
-
-
-def _descendants(root: int) -> list[int]:
-    """Pids of all living descendants of ``root``."""
-    children: dict[int, list[int]] = {}
-    for pid, ppid, _pgid in living_processes():
-        children.setdefault(ppid, []).append(pid)
-    found: list[int] = []
-    stack = list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
-
-
 class PtyApp:
     """A program running in a real pseudo-terminal, with an emulated screen.
 
@@ -220,7 +180,7 @@ class PtyApp:
         self.cwd = cwd
         self.rss_interval = rss_interval
 
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._pid: int | None = None
         self._master: int | None = None
         self._reader: threading.Thread | None = None
         self._stop = threading.Event()
@@ -248,33 +208,16 @@ class PtyApp:
 
     def start(self) -> Self:
         """Spawn the program; returns ``self``. Raises if already started."""
-        if self._proc is not None or self._closed:
+        if self._pid is not None or self._closed:
             raise RuntimeError("PtyApp can be started only once")
-        master, slave = os.openpty()
-        try:
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, _winsize(self.cols, self.rows))
-            self._t0 = time.monotonic()
-            self._proc = subprocess.Popen(
-                self.argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=self.env,
-                cwd=self.cwd,
-                start_new_session=True,
-                preexec_fn=_take_controlling_tty,
-            )
-        except BaseException:
-            os.close(master)
-            raise
-        finally:
-            # The parent must not keep the slave open, or reads never hit EOF/EIO.
-            os.close(slave)
-        self._master = master
-        self._known_pids = [self._proc.pid]
+        self._t0 = time.monotonic()
+        self._pid, self._master = start_on_pty(
+            self.argv, self.env, cols=self.cols, rows=self.rows, cwd=self.cwd
+        )
+        self._known_pids = [self._pid]
         try:
             self._reader = threading.Thread(
-                target=self._read_loop, name=f"pty-reader-{self._proc.pid}", daemon=True
+                target=self._read_loop, name=f"pty-reader-{self._pid}", daemon=True
             )
             self._reader.start()
         except BaseException:
@@ -283,7 +226,7 @@ class PtyApp:
         return self
 
     def __enter__(self) -> Self:
-        if self._proc is None:
+        if self._pid is None:
             self.start()
         return self
 
@@ -305,24 +248,12 @@ class PtyApp:
         if self._closed:
             return self.returncode
         try:
-            proc = self._proc
-            if proc is not None and self._status is None:
-                self._sample_rss(force_scan=True)
-                if not self._reap(timeout=0):
-                    for sig, wait in (
-                        (signal.SIGHUP, grace),
-                        (signal.SIGTERM, grace),
-                        (signal.SIGKILL, 10.0),
-                    ):
-                        self._signal_group(sig)
-                        if self._reap(timeout=wait):
-                            break
-            if proc is not None:
+            if self._pid is not None:
+                if self._status is None:
+                    self._sample_rss(force_scan=True)
                 # Descendants that outlived the leader are not ours to reap, but
-                # they must not outlive the harness either. Only signal the group
-                # while it still has members, so a reused pid is never hit.
-                if _group_members(proc.pid):
-                    self._signal_group(signal.SIGKILL)
+                # they must not outlive the harness either: end_group kills them.
+                end_group(self._pid, lambda wait: self._reap(timeout=wait), grace)
                 self._drain(timeout=0.5)
         finally:
             self._closed = True
@@ -356,7 +287,7 @@ class PtyApp:
     @property
     def pid(self) -> int:
         """Process id of the program (also its process-group and session id)."""
-        return self._require_started().pid
+        return self._require_started()
 
     @property
     def returncode(self) -> int | None:
@@ -366,7 +297,7 @@ class PtyApp:
     @property
     def running(self) -> bool:
         """True while the program has not been reaped (polls without blocking)."""
-        if self._proc is None:
+        if self._pid is None:
             return False
         return not self._reap(timeout=0)
 
@@ -449,7 +380,7 @@ class PtyApp:
             else ("output ended" if self.eof else "running")
         )
         parts = [
-            f"argv={self.argv!r} pid={self._proc.pid if self._proc else None} {state}; "
+            f"argv={self.argv!r} pid={self._pid} {state}; "
             f"{self.bytes_received} bytes in {self.elapsed():.2f} s",
             border,
             *(f"|{line}|" for line in lines),
@@ -554,8 +485,8 @@ class PtyApp:
             self._feed_all()
             self._screen.resize(rows, cols)
             self.cols, self.rows = cols, rows
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, _winsize(cols, rows))
-        self._signal_group(signal.SIGWINCH)
+        set_window_size(fd, cols, rows)
+        signal_group(self._require_started(), signal.SIGWINCH)
 
     # ------------------------------------------------------------------ memory
 
@@ -567,7 +498,7 @@ class PtyApp:
         before it is stopped; for a single process that is exactly its peak.
         Falls back to :attr:`ru_maxrss_kib` when nothing could be sampled.
         """
-        if self._status is None and self._proc is not None:
+        if self._status is None and self._pid is not None:
             self._sample_rss(force_scan=True)
         with self._cond:
             if self._hwm:
@@ -586,10 +517,10 @@ class PtyApp:
 
     # ------------------------------------------------------------------ internals
 
-    def _require_started(self) -> subprocess.Popen[bytes]:
-        if self._proc is None:
+    def _require_started(self) -> int:
+        if self._pid is None:
             raise RuntimeError("PtyApp not started")
-        return self._proc
+        return self._pid
 
     def _require_master(self) -> int:
         self._require_started()
@@ -649,14 +580,16 @@ class PtyApp:
                 if not ready:
                     continue
                 try:
-                    data = os.read(fd, _READ_SIZE)
+                    data = read_pty(fd)
                 except OSError as err:
-                    # EIO: every slave fd is closed (the program exited) - Linux's EOF.
-                    if err.errno not in (errno.EIO, errno.EBADF):
+                    # EBADF: close() released the pty while this thread waited.
+                    if err.errno != errno.EBADF:
                         self._read_error = err
                     break
                 t = time.monotonic() - self._t0
-                if not data:
+                if data is None:
+                    continue
+                if not data:  # every writer closed the slave (the program exited)
                     break
                 with self._cond:
                     self._chunks.append(Chunk(t, data))
@@ -679,52 +612,32 @@ class PtyApp:
 
     def _reap(self, timeout: float) -> bool:
         """Reap the program with ``wait4`` if it exits within ``timeout`` s."""
-        proc = self._proc
-        if proc is None:
+        if self._pid is None:
             return False
         if self._status is not None:
             return True
-        deadline = time.monotonic() + timeout
-        delay = 0.002
-        while True:
-            try:
-                pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
-            except ChildProcessError:  # reaped elsewhere; no status to report
-                pid, status, rusage = proc.pid, 0, None
-            if pid == proc.pid:
-                self._status = status
-                self._exit_time = self.elapsed()
-                if rusage is not None:
-                    self._rusage_maxrss = rusage.ru_maxrss  # KiB on Linux
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            self._sample_rss()
-            time.sleep(delay)
-            delay = min(delay * 2, 0.02)
+        reaped = reap_within(self._pid, timeout, while_waiting=self._sample_rss)
+        if reaped is None:
+            return False
+        self._status, rusage = reaped
+        self._exit_time = self.elapsed()
+        if rusage is not None:
+            self._rusage_maxrss = rusage.ru_maxrss  # KiB on Linux
+        return True
 
     def _sample_rss(self, force_scan: bool = False) -> None:
-        proc = self._proc
-        if proc is None or self._status is not None:
+        if self._pid is None or self._status is not None:
             return
         now = time.monotonic()
         if force_scan or now >= self._next_tree_scan:
-            self._known_pids = [proc.pid, *_descendants(proc.pid)]
+            self._known_pids = [self._pid, *procfs.descendants(self._pid)]
             self._next_tree_scan = now + 5 * self.rss_interval
         for pid in self._known_pids:
-            kib = _vm_hwm_kib(pid)
+            kib = procfs.peak_rss_kib(pid)
             if kib is not None:
                 with self._cond:
                     if kib > self._hwm.get(pid, 0):
                         self._hwm[pid] = kib
-
-    def _signal_group(self, sig: signal.Signals) -> None:
-        proc = self._proc
-        if proc is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, sig)
 
     # ------------------------------------------------------------------ helpers
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 
+from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.titlebar import TitleBar
@@ -109,6 +111,8 @@ class LessonScreen(Screen[None]):
         super().__init__()
         self.spec = spec
         self.options = {**spec.options, **options}
+        #: The page's animated training run, if it has one: any key or leaving stops it.
+        self.animated_run: AnimatedRun | None = None
 
     @property
     def lesson_app(self) -> LessonHost:
@@ -163,7 +167,17 @@ class LessonScreen(Screen[None]):
 
             side.mount(Markdown(self.page.markdown, open_links=False))
 
+    def on_key(self, event: events.Key) -> None:
+        run = self.animated_run
+        if run is not None and run.running:
+            # The key that stops a run does only that (it is not also a command).
+            run.stop(StopReason.KEY)
+            event.stop()
+            event.prevent_default()
+
     def on_screen_suspend(self) -> None:
+        if self.animated_run is not None:
+            self.animated_run.stop(StopReason.LEFT)
         # A part the learner has left keeps its widgets (their state is the learner's
         # work) but not their cached rendered lines: refresh() drops those, about
         # 1 MiB a part, and they are drawn again when the part is shown.

@@ -1,8 +1,7 @@
 """One learner's lesson process in its own pseudo-terminal, driven from asyncio.
 
 :class:`LessonChild` spawns the lesson as the leader of a new session whose
-controlling terminal is a fresh pty (``posix_spawn`` with ``setsid``, then the
-slave is opened as fd 0, which makes it the controlling terminal on Linux), so
+controlling terminal is a fresh pty (:func:`neuron_tui.process.pty.start_on_pty`), so
 window changes (``TIOCSWINSZ`` on the master: the kernel sends ``SIGWINCH``)
 and hang-ups reach it. Output is read from the master with ``loop.add_reader``
 and can be paused while the consumer is full (back-pressure); input is written
@@ -14,26 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
-import fcntl
 import os
-import signal
-import struct
-import termios
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from neuron_tui.serve.procfs import group_has_members
+from neuron_tui.process.pty import (
+    ending_signals,
+    kill_group_leftovers,
+    read_pty,
+    set_window_size,
+    signal_group,
+    start_on_pty,
+    try_reap,
+)
 
 __all__ = ["LessonChild"]
 
-_READ_SIZE = 65536
 #: Input waiting for the pty beyond this many bytes asks the sender to pause.
 INPUT_HIGH_WATER = 64 * 1024
-
-
-def _winsize(cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> bytes:
-    return struct.pack("HHHH", rows, cols, xpixels, ypixels)
 
 
 def clamp_size(cols: int, rows: int) -> tuple[int, int]:
@@ -91,32 +88,9 @@ class LessonChild:
 
     def start(self) -> None:
         """Spawn the program in a new session on a new pty of the requested size."""
-        master, slave = os.openpty()  # both close-on-exec (PEP 446)
-        try:
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, _winsize(self.cols, self.rows))
-            slave_path = os.ttyname(slave)
-            file_actions = [
-                # Opening the tty as a session leader without one makes it the
-                # controlling terminal (the child has just called setsid).
-                (os.POSIX_SPAWN_OPEN, 0, slave_path, os.O_RDWR, 0),
-                (os.POSIX_SPAWN_DUP2, 0, 1),
-                (os.POSIX_SPAWN_DUP2, 0, 2),
-            ]
-            old_cwd = os.getcwd()
-            # posix_spawn has no cwd argument before Python 3.13: change it around the
-            # call (the event loop thread is the only one that spawns).
-            os.chdir(self.cwd)
-            try:
-                self.pid = os.posix_spawn(
-                    self.argv[0], self.argv, self.env, file_actions=file_actions, setsid=True
-                )
-            finally:
-                os.chdir(old_cwd)
-        except BaseException:
-            os.close(master)
-            raise
-        finally:
-            os.close(slave)
+        self.pid, master = start_on_pty(
+            self.argv, self.env, cols=self.cols, rows=self.rows, cwd=self.cwd
+        )
         self._master = master
         os.set_blocking(master, False)
         try:
@@ -153,14 +127,9 @@ class LessonChild:
 
     def _read_ready(self) -> None:
         assert self._master is not None
-        try:
-            data = os.read(self._master, _READ_SIZE)
-        except BlockingIOError:
+        data = read_pty(self._master)
+        if data is None:
             return
-        except OSError as error:
-            if error.errno != errno.EIO:  # EIO: every writer closed the slave
-                raise
-            data = b""
         if data:
             self._on_output(data)
             return
@@ -214,11 +183,7 @@ class LessonChild:
         self.cols, self.rows = clamp_size(cols, rows)
         if self._master is not None:
             with contextlib.suppress(OSError):
-                fcntl.ioctl(
-                    self._master,
-                    termios.TIOCSWINSZ,
-                    _winsize(self.cols, self.rows, xpixels, ypixels),
-                )
+                set_window_size(self._master, self.cols, self.rows, xpixels, ypixels)
 
     # ------------------------------------------------------------------ exit
 
@@ -238,15 +203,10 @@ class LessonChild:
             return True
         if self.pid is None:
             return False
-        try:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            # Someone else reaped it (should not happen): treat as ended.
-            self._status = 0
-        else:
-            if pid == 0:
-                return False
-            self._status = status
+        reaped = try_reap(self.pid)  # someone else reaping it (should not) reads as 0
+        if reaped is None:
+            return False
+        self._status = reaped[0]
         self._release_pidfd()
         return True
 
@@ -304,12 +264,6 @@ class LessonChild:
             os.close(self._master)
         self._master = None
 
-    def _signal_group(self, sig: signal.Signals) -> None:
-        if self.pid is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, sig)
-
     async def terminate(self, grace: float = 1.0) -> int | None:
         """End the program and everything in its process group, and reap it.
 
@@ -321,21 +275,15 @@ class LessonChild:
         if self.pid is None:
             return None
         if not self._reap():
-            for sig, wait in (
-                (signal.SIGHUP, grace),
-                (signal.SIGTERM, grace),
-                (signal.SIGKILL, 10.0),
-            ):
-                self._signal_group(sig)
+            for sig, wait in ending_signals(grace):
+                signal_group(self.pid, sig)
                 deadline = self._loop.time() + wait
                 while not self._reap() and self._loop.time() < deadline:
                     await asyncio.sleep(0.02)
                 if self._status is not None:
                     break
-        # Anything left in the group (it outlived the leader) goes too. Linux does not
-        # reuse a pid while it names a living process group, so this hits only ours.
-        if group_has_members(self.pid):
-            self._signal_group(signal.SIGKILL)
+        # Anything left in the group (it outlived the leader) goes too.
+        kill_group_leftovers(self.pid)
         self._release_pidfd()
         self._close_master()
         return self.returncode

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from benchmarks.bytes import PART04_DONE, PART05_DONE
@@ -38,6 +37,7 @@ from benchmarks.common import (
     part_marker,
 )
 from benchmarks.ptyharness import KEYS, PtyApp
+from neuron_tui.process.procfs import pss_kib
 
 BEFORE_PART05_LIMIT_MIB = 60.0
 WHOLE_WALK_LIMIT_MIB = 130.0
@@ -93,17 +93,6 @@ def walk_once() -> dict[str, Any]:
         }
 
 
-def _pss_kib(pid: int) -> int | None:
-    """Proportional set size of one process: shared pages divided among their users."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
 def shared_learners(count: int = 4) -> float | None:
     """MiB per learner (PSS) with `count` lessons side by side, each past Part 05's training.
 
@@ -120,7 +109,7 @@ def shared_learners(count: int = 4) -> float | None:
         for app in apps:
             app.press("right")
             app.wait_quiet(0.3, timeout=30)
-        values = [_pss_kib(app.pid) for app in apps]
+        values = [pss_kib(app.pid) for app in apps]
     known = [value for value in values if value is not None]
     return sum(known) / len(known) / 1024 if known else None
 

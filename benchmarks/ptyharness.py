@@ -509,9 +509,9 @@ class PtyApp:
     def ru_maxrss_kib(self) -> int | None:
         """``ru_maxrss`` from ``wait4`` once reaped (cross-check), else None.
 
-        Caution: on Linux this also counts the forked copy of *this* process
-        that existed before ``exec``, so it can exceed the program's own peak
-        when the harness process is large.
+        Caution: on Linux this also counts the memory the child shared with
+        *this* process before ``exec`` (``posix_spawn``), so it can exceed the
+        program's own peak when the harness process is large.
         """
         return self._rusage_maxrss
 

@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from neuron_tui import __version__
-from neuron_tui.lesson.progress import STATE_DIR_VARIABLE
+from neuron_tui.argparsing import OneLineErrorParser
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.paths import STATE_DIR_VARIABLE
 
 if TYPE_CHECKING:
     from neuron_tui.terminal import TerminalProfile
@@ -47,13 +48,6 @@ def part_number_type(lesson: Lesson) -> Callable[[str], int]:
         return part
 
     return part_number
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (no usage dump) and exit with 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser(lesson: Lesson = LESSON) -> argparse.ArgumentParser:

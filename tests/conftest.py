@@ -9,7 +9,8 @@ import pytest
 
 from neuron_tui.app import NeuronApp
 from neuron_tui.lesson.content import load_content
-from neuron_tui.lesson.progress import STATE_DIR_VARIABLE, ProgressStore
+from neuron_tui.lesson.progress import ProgressStore
+from neuron_tui.paths import STATE_DIR_VARIABLE
 
 #: Environment variables that change how the app looks or behaves.
 APPEARANCE_VARIABLES = (

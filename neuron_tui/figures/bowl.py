@@ -1,81 +1,97 @@
 """Part 03's figure: the loss "bowl" over (w₁, w₂) as a shaded map, with the path.
 
-The loss is drawn in bands, each with its own character *and* colour, so the map
-reads on a terminal without colour: blank at the bottom of the bowl, denser
-characters higher up its sides. The path gradient descent has taken is a line on
-top, and the current weights are one distinct glyph.
+The loss is shaded in the palette's `LOSS_BANDS` with the region figure's band
+machinery: blank at the bottom of the bowl, denser characters higher up its sides.
+The path gradient descent has taken is a line on top, its start one glyph and the
+current weights another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+from textual.content import Content
 from textual_plotext.plot import Plot
 
-from neuron_tui.figures.palette import PALETTE
-from neuron_tui.glyphs import glyphs
-
-#: Upper edges of the loss bands (mean log loss); seven bands in all.
-LOSS_EDGES = (0.35, 0.5, 0.75, 1.2, 2.0, 4.0)
-#: Band glyphs from the bottom of the bowl to its rim, Unicode and ASCII.
-BAND_GLYPHS_UNICODE = (" ", "·", "∙", "░", "▒", "▓", "█")
-BAND_GLYPHS_ASCII = (" ", ".", ",", ":", "=", "%", "#")
-#: Band colours, dark blue at the bottom to warm brown on the rim.
-BAND_COLOURS = (
-    (20, 60, 110),
-    (30, 90, 130),
-    (40, 110, 120),
-    (70, 110, 90),
-    (110, 100, 70),
-    (120, 80, 60),
-    (110, 60, 60),
+from neuron_tui.figures.palette import LOSS_BANDS, PALETTE, colour_style
+from neuron_tui.figures.regions import (
+    Grid,
+    Limits,
+    Shading,
+    digest,
+    draw_shading,
+    plot_grid,
+    whole_ticks,
 )
-#: The current weights and the start point.
-CURRENT_COLOUR = PALETTE.marker
-START_COLOUR = (170, 170, 170)
+from neuron_tui.glyphs import GlyphSet, glyphs
+from neuron_tui.model.training import loss_surface
 
-Limits = tuple[float, float]
+#: The map's axes are labelled every this many units of weight.
+TICK_STEP = 4
+#: The part of (w₁, w₂) the map shows.
+MAP_LIMITS: tuple[Limits, Limits] = ((-6.0, 10.0), (-6.0, 10.0))
+#: Recompute the bowl when b has moved by more than this since the last map. Each
+#: recompute repaints the whole shaded map (~8 KB over SSH); early epochs move b by
+#: ~0.1, and the bowl's shape barely changes within a quarter unit of b.
+B_TOLERANCE = 0.25
 
 
-@dataclass(frozen=True)
+def loss_shading(grid: Grid, surface: npt.ArrayLike) -> Shading:
+    """The bowl's shading: `surface` has one row per `grid.ys` and one column per `grid.xs`
+    (as the model's `loss_surface` returns it)."""
+    return Shading.of(grid, surface, LOSS_BANDS)
+
+
+@dataclass(frozen=True, eq=False)
 class BowlFigure:
-    """What the bowl shows: a loss surface on a grid, the path, the current point.
+    """What the bowl shows: the shaded loss over a grid of (w₁, w₂), and the path."""
 
-    `surface` has one row per value of `w2_values` and one column per value of
-    `w1_values` (as the model's `loss_surface` returns it).
-    """
-
-    w1_values: npt.NDArray[np.float64]
-    w2_values: npt.NDArray[np.float64]
-    surface: npt.NDArray[np.float64]
+    shading: Shading
     path: tuple[tuple[float, float], ...]
-    limits: tuple[Limits, Limits]
+    glyph_set: GlyphSet = field(default_factory=glyphs)
 
+    @property
+    def limits(self) -> tuple[Limits, Limits]:
+        return self.shading.grid.xlim, self.shading.grid.ylim
 
-def bowl_axes(columns: int, rows: int, limits: tuple[Limits, Limits]
-              ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """The w₁ and w₂ values to sample, about one per terminal cell of the plot."""
-    (w1_low, w1_high), (w2_low, w2_high) = limits
-    return (np.linspace(w1_low, w1_high, max(columns, 8)),
-            np.linspace(w2_low, w2_high, max(rows, 4)))
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        """Equal for two figures that draw the same, different when any input differs."""
+        return ("bowl", self.shading.key, digest(np.asarray(self.path, dtype=float)),
+                self.glyph_set)
 
+    def draw(self, plot: Plot) -> None:
+        """Shade the loss bands, then draw the path and mark its start and its end."""
+        chars = self.glyph_set
+        w1_limits, w2_limits = self.limits
+        plot.xlim(*w1_limits)
+        plot.ylim(*w2_limits)
+        plot.xticks(whole_ticks(w1_limits, TICK_STEP))
+        plot.yticks(whole_ticks(w2_limits, TICK_STEP))
+        draw_shading(plot, self.shading, chars)
+        w1s, w2s = _finite_path(self.path, self.limits)
+        if len(w1s) > 1:
+            plot.plot(w1s, w2s, marker=chars.line_marker, color=PALETTE.path)
+        if w1s:
+            plot.scatter(w1s[:1], w2s[:1], marker=chars.class_a, color=PALETTE.start)
+            plot.scatter(w1s[-1:], w2s[-1:], marker=chars.dot, color=PALETTE.marker)
 
-def loss_bands(surface: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """Band index 0..6 of each loss value (non-finite values go to the top band)."""
-    values = np.asarray(surface, dtype=float)
-    values = np.where(np.isfinite(values), values, np.inf)
-    return np.digitize(values, LOSS_EDGES).astype(np.int64)
-
-
-def band_legend() -> list[tuple[str, str, tuple[int, int, int]]]:
-    """(glyph, "below 0.35"-style label, colour) for each band, bottom first."""
-    chars = BAND_GLYPHS_UNICODE if glyphs().unicode else BAND_GLYPHS_ASCII
-    labels = [f"<{LOSS_EDGES[0]:g}"] + [f"{edge:g}" for edge in LOSS_EDGES[1:]] + [
-        f">{LOSS_EDGES[-1]:g}"]
-    return list(zip(chars, labels, BAND_COLOURS, strict=True))
+    def legend(self) -> Content:
+        """What the map's characters mean: the shaded loss bands, the start, now."""
+        chars = self.glyph_set
+        edges = LOSS_BANDS.edges
+        labels = [f"{edge:g}" for edge in edges[1:]] + [f">{edges[-1]:g}"]
+        parts: list[str | tuple[str, str]] = []
+        # The bottom band is blank: nothing to show for it.
+        for glyph, label, colour in zip(LOSS_BANDS.glyphs(chars)[1:], labels,
+                                        LOSS_BANDS.colours[1:], strict=True):
+            parts += [(glyph, colour_style(colour)), f"{label} "]
+        parts += [(chars.class_a, "bold"), " start ", (chars.dot, "bold $warning"), " now"]
+        return Content.assemble(*parts)
 
 
 def _finite_path(path: Sequence[tuple[float, float]], limits: tuple[Limits, Limits]
@@ -91,25 +107,28 @@ def _finite_path(path: Sequence[tuple[float, float]], limits: tuple[Limits, Limi
     return w1s.tolist(), w2s.tolist()
 
 
-def draw_bowl(plot: Plot, figure: BowlFigure) -> None:
-    """Shade the loss bands, then draw the path and mark its start and its end."""
-    chars = glyphs()
-    (w1_low, w1_high), (w2_low, w2_high) = figure.limits
-    plot.xlim(w1_low, w1_high)
-    plot.ylim(w2_low, w2_high)
-    plot.xticks([float(v) for v in range(int(np.ceil(w1_low)), int(w1_high) + 1, 4)])
-    plot.yticks([float(v) for v in range(int(np.ceil(w2_low)), int(w2_high) + 1, 4)])
-    bands = loss_bands(figure.surface)
-    grid_w1, grid_w2 = np.meshgrid(figure.w1_values, figure.w2_values)
-    band_glyphs = BAND_GLYPHS_UNICODE if chars.unicode else BAND_GLYPHS_ASCII
-    for band, (glyph, colour) in enumerate(zip(band_glyphs, BAND_COLOURS, strict=True)):
-        chosen = bands == band
-        if glyph != " " and np.any(chosen):
-            plot.scatter(grid_w1[chosen].tolist(), grid_w2[chosen].tolist(), marker=glyph,
-                         color=colour)
-    w1s, w2s = _finite_path(figure.path, figure.limits)
-    if len(w1s) > 1:
-        plot.plot(w1s, w2s, marker=chars.line_marker, color=PALETTE.path)
-    if w1s:
-        plot.scatter(w1s[:1], w2s[:1], marker=chars.class_a, color=START_COLOUR)
-        plot.scatter(w1s[-1:], w2s[-1:], marker=chars.dot, color=CURRENT_COLOUR)
+class BowlMap:
+    """The bowl of one data set, shaded at a given b: recomputed only when b moves by
+    more than `B_TOLERANCE` or the plot changes size."""
+
+    def __init__(self, X: npt.NDArray[np.float64], y: npt.NDArray[np.int64]) -> None:
+        self.X, self.y = X, y
+        self._key: tuple[float, int, int] | None = None
+        self._shading: Shading | None = None
+
+    @property
+    def b(self) -> float:
+        """The b the map was last shaded at (0 before the first map)."""
+        return self._key[0] if self._key else 0.0
+
+    def figure(self, b: float, columns: int, rows: int,
+               path: tuple[tuple[float, float], ...]) -> BowlFigure:
+        """The map near `b` at this size, with `path` drawn on it."""
+        key = self._key
+        if key is None or key[1:] != (columns, rows) or abs(key[0] - b) > B_TOLERANCE:
+            grid = plot_grid(*MAP_LIMITS, (columns, rows), per_cell=1)
+            surface = loss_surface(self.X, self.y, b, grid.xs, grid.ys)
+            self._key = (b, columns, rows)
+            self._shading = loss_shading(grid, surface)
+        assert self._shading is not None
+        return BowlFigure(self._shading, path)

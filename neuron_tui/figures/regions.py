@@ -1,77 +1,215 @@
-"""Part 04's figures: the four corners of a logic gate and the regions a model draws.
+"""The lesson's one region figure: points of two classes over a model's shaded regions.
 
-Both the single neuron and the small network are drawn the same way: the model's
-probability of class 1 shades the plane in bands (by character and colour, from
-colour), the neuron adds its straight line, and the corners sit on top. The two
-sure regions use different characters (not only different colours), so the
-regions read on a terminal without colour.
+Parts 02, 04 and 05 all draw the same thing: a grid of samples shaded in bands of
+the model's P(class B) (by character as well as colour, so it reads without
+colour), the model's straight line when it has one, the points of class A (o,
+cyan) and B (x, rose), and the points the model gets wrong (an amber third glyph)
+on top. A `RegionFigure` holds exactly that, draws itself on a plotext plot, gives
+its legend, and knows its cache key, so a `PlotView` redraws only when it changes.
+The shading machinery (`Grid`, `Shading`, `draw_shading`) is shared with the loss bowl.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from textual.content import Content
 from textual_plotext.plot import Plot
 
-from neuron_tui.figures.classifier import (
-    ClassifierFigure,
-    draw_classifier,
-    probability_bands,
-    shading_grid,
-)
-from neuron_tui.glyphs import glyphs
+from neuron_tui.figures.palette import PALETTE, Bands, colour_style
+from neuron_tui.glyphs import GlyphSet, glyphs
 
-#: Band glyphs from "surely class 0" to "surely class 1" (bands of `probability_bands`).
-REGION_GLYPHS_UNICODE = ("░", "·", " ", ":", "▒")
-REGION_GLYPHS_ASCII = ("-", ".", " ", ":", "+")
-#: Band colours: dim tints of the class colours, grey in the middle.
-REGION_COLOURS = ((0, 90, 105), (0, 125, 140), (120, 120, 120), (150, 60, 95), (110, 40, 70))
-#: The plot shows the unit square with a margin around the corners.
+FloatArray = npt.NDArray[np.float64]
+Limits = tuple[float, float]
+Segment = tuple[tuple[float, float], tuple[float, float]]
+
+#: Part 04's plots show the unit square with a margin around the corners.
 GATE_LIMITS = (-0.5, 1.5)
+#: Part 05's shading samples per axis: about twice a plot's cells at 80×24, so no cell
+#: is left empty, and fixed so one trained model is drawn at any size.
+MOON_GRID_SAMPLES = (72, 36)
 
-Grid = npt.NDArray[np.float64]
 
+@dataclass(frozen=True)
+class Grid:
+    """`columns` × `rows` evenly spaced samples covering `xlim` × `ylim`.
 
-def region_axes(columns: int, rows: int, limits: tuple[float, float] = GATE_LIMITS
-                ) -> tuple[Grid, Grid, Grid]:
-    """(xs, ys, grid): the sampled x and y values and the cell centres as (x, y) pairs.
-
-    The grid is in the order of `numpy.meshgrid(xs, ys)` flattened, which is also the
-    order of a probability grid with rows following y, flattened.
+    `cells` are the (x, y) pairs in the order of `numpy.meshgrid(xs, ys)` flattened,
+    which is the order of any grid of values with one row per y, flattened. Equal
+    grids are equal and hash alike, so a grid is its own cache key.
     """
-    columns, rows = max(columns, 8), max(rows, 4)
+
+    xlim: Limits
+    ylim: Limits
+    columns: int
+    rows: int
+
+    @cached_property
+    def xs(self) -> FloatArray:
+        return np.linspace(self.xlim[0], self.xlim[1], self.columns)
+
+    @cached_property
+    def ys(self) -> FloatArray:
+        return np.linspace(self.ylim[0], self.ylim[1], self.rows)
+
+    @cached_property
+    def cells(self) -> FloatArray:
+        grid_x, grid_y = np.meshgrid(self.xs, self.ys)
+        cells = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+        cells.setflags(write=False)
+        return cells
+
+
+@lru_cache(maxsize=8)
+def sample_grid(xlim: Limits, ylim: Limits, columns: int, rows: int) -> Grid:
+    """The grid of these samples; one shared instance, so its cells are computed once."""
+    return Grid(xlim, ylim, columns, rows)
+
+
+def plot_grid(xlim: Limits, ylim: Limits, size: tuple[int, int], *, per_cell: int = 2,
+              minimum: tuple[int, int] = (8, 4)) -> Grid:
+    """A grid with `per_cell` samples a terminal cell along each axis of a plot of `size`
+    (width, height in cells, taken as at least `minimum`), so every cell gets shaded."""
+    columns, rows = max(size[0], minimum[0]), max(size[1], minimum[1])
+    return sample_grid(xlim, ylim, columns * per_cell, rows * per_cell)
+
+
+def digest(array: npt.ArrayLike) -> bytes:
+    """A short fingerprint of an array's shape, type and values, for cache keys."""
+    values = np.ascontiguousarray(array)
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"{values.dtype.str}{values.shape}".encode())
+    hasher.update(values.tobytes())
+    return hasher.digest()
+
+
+@dataclass(frozen=True, eq=False)
+class Shading:
+    """The band of each sample of `grid`, and the band table that draws them."""
+
+    grid: Grid
+    bands: npt.NDArray[np.int64]
+    table: Bands
+
+    @classmethod
+    def of(cls, grid: Grid, values: npt.ArrayLike, table: Bands) -> Shading:
+        """Shade `grid` by `values` (one per sample, any shape, flattened in grid order)."""
+        flat = np.asarray(values, dtype=float).ravel()
+        if flat.size != len(grid.cells):
+            raise ValueError(f"{flat.size} values for a grid of {len(grid.cells)} samples")
+        return cls(grid, table.index(flat), table)
+
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        return (self.grid, self.table, digest(self.bands))
+
+
+def draw_shading(plot: Plot, shading: Shading, glyph_set: GlyphSet) -> None:
+    """Scatter each band's samples in its glyph and colour; blank bands stay unshaded."""
+    cells = shading.grid.cells
+    table = shading.table
+    for band, (glyph, colour) in enumerate(zip(table.glyphs(glyph_set), table.colours,
+                                               strict=True)):
+        if glyph == " ":
+            continue
+        chosen = cells[shading.bands == band]
+        if len(chosen):
+            plot.scatter(chosen[:, 0].tolist(), chosen[:, 1].tolist(), marker=glyph,
+                         color=colour)
+
+
+def whole_ticks(limits: Limits, step: int = 1) -> list[float]:
+    """Every `step`-th whole number from the lower limit up to the upper one."""
     low, high = limits
-    xs = np.linspace(low, high, columns * 2)
-    ys = np.linspace(low, high, rows * 2)
-    return xs, ys, shading_grid(columns, rows, low, high)
+    return [float(tick) for tick in range(int(np.ceil(low)), int(np.floor(high)) + 1, step)]
 
 
-def region_figure(
-    X: npt.NDArray[np.float64],
-    y: npt.NDArray[np.int64],
-    predictions: npt.NDArray[np.int64],
-    probabilities: npt.ArrayLike | None,
-    segment: tuple[tuple[float, float], tuple[float, float]] | None,
-    limits: tuple[float, float] = GATE_LIMITS,
-) -> ClassifierFigure:
-    """The figure of one model on a gate: shading bands from `probabilities` (any shape,
-    flattened in grid order; None for no shading), its line if any, wrong corners marked."""
-    shading = None
-    if probabilities is not None:
-        values = np.nan_to_num(np.asarray(probabilities, dtype=float).ravel(), nan=0.5)
-        shading = probability_bands(values)
-    return ClassifierFigure(X, y, np.asarray(predictions) != y, segment, limits, shading)
+def line_sample(glyph_set: GlyphSet) -> str:
+    """Two cells of a plotted line, as the legend shows it."""
+    return "⠉⠒" if glyph_set.line_marker == "braille" else glyph_set.line_marker * 2
 
 
-def draw_regions(plot: Plot, figure: ClassifierFigure, grid: Grid | None) -> None:
-    """Draw the shading, then the line (if any) and the corners on top."""
-    if figure.shading is not None and grid is not None:
-        chars = REGION_GLYPHS_UNICODE if glyphs().unicode else REGION_GLYPHS_ASCII
-        for band, (glyph, colour) in enumerate(zip(chars, REGION_COLOURS, strict=True)):
-            cells = grid[figure.shading == band]
-            if glyph != " " and len(cells):
-                plot.scatter(cells[:, 0].tolist(), cells[:, 1].tolist(), marker=glyph,
+@dataclass(frozen=True, eq=False)
+class RegionFigure:
+    """Points of two classes (labels 0 = A, 1 = B) over optional shading and an optional line.
+
+    `wrong` marks the points the model gets wrong (None: none marked); `line` is the
+    model's straight boundary as a segment across the plot (None: no line).
+    """
+
+    points: FloatArray
+    labels: npt.NDArray[np.int64]
+    xlim: Limits
+    ylim: Limits
+    wrong: npt.NDArray[np.bool_] | None = None
+    line: Segment | None = None
+    shading: Shading | None = None
+    glyph_set: GlyphSet = field(default_factory=glyphs)
+
+    def __post_init__(self) -> None:
+        count = len(self.points)
+        if np.shape(self.points) != (count, 2) or len(self.labels) != count or (
+                self.wrong is not None and len(self.wrong) != count):
+            raise ValueError(f"points must be (n, 2) with n labels and n wrong flags, got "
+                             f"{np.shape(self.points)}, {len(self.labels)} labels")
+
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        """Equal for two figures that draw the same, different when any input differs."""
+        return (
+            "region", digest(self.points), digest(self.labels),
+            None if self.wrong is None else digest(self.wrong), self.line,
+            None if self.shading is None else self.shading.key,
+            self.xlim, self.ylim, self.glyph_set,
+        )
+
+    def draw(self, plot: Plot) -> None:
+        """Draw the shading, then the line, then the points and the wrong points on top."""
+        chars = self.glyph_set
+        plot.xlim(*self.xlim)
+        plot.ylim(*self.ylim)
+        plot.xticks(whole_ticks(self.xlim))
+        plot.yticks(whole_ticks(self.ylim))
+        if self.shading is not None:
+            draw_shading(plot, self.shading, chars)
+        if self.line is not None:
+            (xa, ya), (xb, yb) = self.line
+            plot.plot([xa, xb], [ya, yb], marker=chars.line_marker, color=PALETTE.boundary)
+        wrong = (np.zeros(len(self.labels), dtype=bool) if self.wrong is None
+                 else np.asarray(self.wrong, dtype=bool))
+        for label, marker, colour in ((0, chars.class_a, PALETTE.class_a),
+                                      (1, chars.class_b, PALETTE.class_b)):
+            chosen = self.points[(self.labels == label) & ~wrong]
+            if len(chosen):
+                plot.scatter(chosen[:, 0].tolist(), chosen[:, 1].tolist(), marker=marker,
                              color=colour)
-    draw_classifier(plot, replace(figure, shading=None))
+        missed = self.points[wrong]
+        if len(missed):
+            plot.scatter(missed[:, 0].tolist(), missed[:, 1].tolist(), marker=chars.wrong,
+                         color=PALETTE.wrong)
+
+    def legend(self, names: tuple[str, str] = ("A", "B")) -> Content:
+        """What the glyphs mean, in the plot's own colours: the classes, wrong, the line
+        (if drawn) and the shading's glyphs from class A to class B (if shaded)."""
+        chars = self.glyph_set
+        first, second = names
+        entries = [
+            (chars.class_a, PALETTE.class_a, f" {first}"),
+            (chars.class_b, PALETTE.class_b, f" {second}"),
+            (chars.wrong, PALETTE.wrong, " wrong"),
+        ]
+        if self.line is not None:
+            entries.append((line_sample(chars), PALETTE.boundary, " line"))
+        parts: list[str | tuple[str, str]] = []
+        for index, (glyph, colour, label) in enumerate(entries):
+            parts += [(glyph, colour_style(colour, bold=True)),
+                      label if index == len(entries) - 1 else f"{label}  "]
+        if self.shading is not None:
+            arrow = "→" if chars.unicode else "->"
+            strip = "".join(self.shading.table.glyphs(chars)).strip()
+            parts.append((f"  {strip} {first}{arrow}{second}", "$text-muted"))
+        return Content.assemble(*parts)

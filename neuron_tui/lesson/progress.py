@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.paths import default_state_dir
 
 try:  # POSIX; elsewhere two sessions at once are not guarded against
     import fcntl
@@ -108,19 +109,12 @@ class Progress:
 # Saving progress to disk
 # ---------------------------------------------------------------------------
 
-#: Overrides the folder the progress file lives in (tests, the classroom server).
-STATE_DIR_VARIABLE = "NEURON_TUI_STATE_DIR"
 PROGRESS_FILE_NAME = "progress.json"
 FORMAT_VERSION = 1
 
 def default_progress_path() -> Path:
     """`$NEURON_TUI_STATE_DIR/progress.json`, else the user's state dir (platformdirs)."""
-    folder = os.environ.get(STATE_DIR_VARIABLE)
-    if folder:
-        return Path(folder).expanduser() / PROGRESS_FILE_NAME
-    from platformdirs import user_state_path
-
-    return user_state_path("neuron-tui") / PROGRESS_FILE_NAME
+    return default_state_dir() / PROGRESS_FILE_NAME
 
 
 def merge(mine: Progress, theirs: Progress) -> Progress:

@@ -3,12 +3,13 @@
 - :mod:`~neuron_tui.model.activations`: sigmoid (numerically stable), ReLU, tanh.
 - :mod:`~neuron_tui.model.neuron`: the single neuron (forward, predict, loss, gradients).
 - :mod:`~neuron_tui.model.training`: gradient descent as a generator of steps.
+- :mod:`~neuron_tui.model.run`: the training-run engine (convergence, divergence, frames).
 - :mod:`~neuron_tui.model.mlp`: a tiny one-hidden-layer network that solves XOR.
-- :mod:`~neuron_tui.model.datasets`: the seeded 40 points, AND, OR, XOR, two moons.
+- :mod:`~neuron_tui.model.datasets`: the seeded 40 points, AND, OR, XOR.
 - :mod:`~neuron_tui.model.geometry`: the decision line clipped to the plot.
 - :mod:`~neuron_tui.model.losses`: log loss computed stably from ``z``.
 
-scikit-learn is imported only inside :func:`two_moons`.
+scikit-learn is never imported here: Part 05's training lives in neuron_tui.lesson.
 """
 
 from neuron_tui.model.activations import (
@@ -25,7 +26,6 @@ from neuron_tui.model.datasets import (
     forty_points,
     or_gate,
     train_test_split_indices,
-    two_moons,
     xor,
 )
 from neuron_tui.model.geometry import decision_line_segment
@@ -60,6 +60,5 @@ __all__ = [
     "tanh",
     "train_test_split_indices",
     "train_to_convergence",
-    "two_moons",
     "xor",
 ]

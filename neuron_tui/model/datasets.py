@@ -93,17 +93,6 @@ def xor() -> Dataset:
     return _gate([0, 1, 1, 0])
 
 
-def two_moons(n_samples: int = 200, noise: float = 0.2, seed: int = 0) -> Dataset:
-    """Two interlocking half-circles (scikit-learn's ``make_moons``), seeded.
-
-    scikit-learn is imported here, only when called: it is slow to import.
-    """
-    from sklearn.datasets import make_moons
-
-    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
-    return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
-
-
 def train_test_split_indices(
     n: int, test_fraction: float = 0.25, seed: int = 0
 ) -> tuple[IntArray, IntArray]:

@@ -46,6 +46,10 @@ READ_SIZE = 65536
 #: Seconds to wait after SIGKILL: the kernel needs no grace, only time to schedule.
 _KILL_WAIT = 10.0
 
+# Python ignores SIGPIPE and SIGXFSZ; the program starts with their defaults, as a
+# shell (and subprocess) would start it.
+_DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
+
 # posix_spawn has no working-directory argument before Python 3.13: the caller's
 # directory is changed around the call, one spawn at a time.
 _cwd_lock = threading.Lock()
@@ -79,7 +83,8 @@ def spawn_in_session(
 
     The terminal becomes the program's stdin, stdout, stderr and controlling
     terminal. Only descriptors marked inheritable are passed on (none, by
-    Python's default). Raises :class:`OSError` if the program cannot be started.
+    Python's default). A bare program name is looked up in ``env``'s PATH.
+    Raises :class:`OSError` if the program cannot be started.
     """
     file_actions = [
         # Opening the tty as a session leader without one makes it the
@@ -89,14 +94,24 @@ def spawn_in_session(
         (os.POSIX_SPAWN_DUP2, 0, 2),
     ]
     path = _executable(argv[0], env)
-    spawn = os.posix_spawn
+
+    def spawn() -> int:
+        return os.posix_spawn(
+            path,
+            list(argv),
+            dict(env),
+            file_actions=file_actions,
+            setsid=True,
+            setsigdef=_DEFAULT_SIGNALS,
+        )
+
     if cwd is None:
-        return spawn(path, list(argv), dict(env), file_actions=file_actions, setsid=True)
+        return spawn()
     with _cwd_lock:
         old_cwd = os.getcwd()
         os.chdir(cwd)
         try:
-            return spawn(path, list(argv), dict(env), file_actions=file_actions, setsid=True)
+            return spawn()
         finally:
             os.chdir(old_cwd)
 

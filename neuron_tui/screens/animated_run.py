@@ -41,8 +41,8 @@ class AnimatedRun:
         screen: the page that shows the run (its timer, footer and key handling).
         frame: advances the run by one frame and redraws; returns True when the run
             is over.
-        on_stop: told why the run stopped, once per run (not for FINISHED runs' own
-            frames, which have already shown their end).
+        on_stop: told once why the run stopped: FINISHED when `frame` said it is
+            over (that frame has already drawn the end), else KEY, LEFT or ASKED.
         frame_seconds: time between frames; low-bandwidth mode stretches it.
     """
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from neuron_tui.lesson.progress import Progress
     from neuron_tui.lesson.registry import Lesson, PageSpec
     from neuron_tui.terminal import TerminalProfile
+    from neuron_tui.widgets.slider import Slider
 
 #: From this width on, the lesson text sits beside the work instead of behind `l`.
 WIDE_LAYOUT_COLUMNS = 120
@@ -166,6 +167,13 @@ class LessonScreen(Screen[None]):
             from textual.widgets import Markdown
 
             side.mount(Markdown(self.page.markdown, open_links=False))
+
+    def on_slider_entry_requested(self, event: Slider.EntryRequested) -> None:
+        """Enter on any slider of the page: ask for an exact value in a small dialog."""
+        from neuron_tui.screens.dialogs.value_entry import ask_for_value
+
+        event.stop()
+        ask_for_value(event.slider)
 
     def on_key(self, event: events.Key) -> None:
         run = self.animated_run

@@ -11,18 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from neuron_tui.serve.state import STATE_DIR_VARIABLE, is_loopback
+from neuron_tui.argparsing import OneLineErrorParser
+from neuron_tui.paths import STATE_DIR_VARIABLE, default_state_dir
+from neuron_tui.serve.state import is_loopback
 
 __all__ = ["add_serve_parser", "build_parser", "main", "run_serve"]
-
-
-class _OneLineErrorParser(argparse.ArgumentParser):
-    """Errors are one line (no usage dump) and exit with 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _bounded_int(low: int, high: int, what: str) -> Any:
@@ -65,14 +60,8 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
             "(one lesson per learner), `serve web` serves it to browsers."
         ),
     )
-    # Keep the caller's one-line-error parser class if it has one.
-    parser_class: type[argparse.ArgumentParser] = (
-        type(serve)
-        if type(serve).error is not argparse.ArgumentParser.error
-        else _OneLineErrorParser
-    )
     kinds = serve.add_subparsers(
-        dest="serve_kind", metavar="ssh|web", required=True, parser_class=parser_class
+        dest="serve_kind", metavar="ssh|web", required=True, parser_class=OneLineErrorParser
     )
 
     ssh = kinds.add_parser(
@@ -215,8 +204,6 @@ def run_serve(args: argparse.Namespace) -> int:
             return _fail(prog, f"cannot read {args.authorized_keys}: {error.strerror or error}")
         except (ValueError, asyncssh.KeyImportError) as error:
             return _fail(prog, f"{args.authorized_keys} is not an authorized_keys file: {error}")
-    from neuron_tui.serve.state import default_state_dir
-
     state_dir = args.state_dir if args.state_dir is not None else default_state_dir()
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -251,7 +238,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser for `python -m neuron_tui.serve ssh|web ...`."""
-    parser = _OneLineErrorParser(
+    parser = OneLineErrorParser(
         prog="neuron-tui",
         description="Serve the neuron lesson to a class.",
     )
@@ -262,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the lesson text and quiz in DIR instead of the built-in content/",
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="serve", required=True, parser_class=_OneLineErrorParser
+        dest="command", metavar="serve", required=True, parser_class=OneLineErrorParser
     )
     add_serve_parser(commands)
     return parser

@@ -1,35 +1,19 @@
 """Where the classroom servers keep their files, and how learner names become file names.
 
-The state folder is ``$NEURON_TUI_STATE_DIR`` when set, else the user's state
-folder from platformdirs (``~/.local/state/neuron-tui`` on Linux). The SSH
-server keeps its host key there and each learner's progress under
-``learners/<name>.json``.
+The state folder is :func:`neuron_tui.paths.default_state_dir` unless
+``--state-dir`` says otherwise. The SSH server keeps its host key there and each
+learner's progress under ``learners/<name>.json``.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
-from pathlib import Path
 
-__all__ = ["STATE_DIR_VARIABLE", "default_state_dir", "is_loopback", "learner_file_name"]
-
-#: The same variable the lesson reads (neuron_tui.lesson.progress.STATE_DIR_VARIABLE).
-STATE_DIR_VARIABLE = "NEURON_TUI_STATE_DIR"
+__all__ = ["is_loopback", "learner_file_name"]
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 MAX_NAME_LENGTH = 32
-
-
-def default_state_dir() -> Path:
-    """``$NEURON_TUI_STATE_DIR``, else platformdirs' user state path for neuron-tui."""
-    folder = os.environ.get(STATE_DIR_VARIABLE)
-    if folder:
-        return Path(folder)
-    from platformdirs import user_state_path
-
-    return user_state_path("neuron-tui")
 
 
 def learner_file_name(username: str) -> str:

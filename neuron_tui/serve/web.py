@@ -1,6 +1,6 @@
 """`neuron-tui serve web`: the lesson in a browser, one lesson process per tab (textual-serve).
 
-textual-serve starts ``python -I -m neuron_tui.serve.webchild`` for every
+textual-serve starts ``python -I -m neuron_tui.web_lesson`` for every
 browser tab that opens the page and relays its terminal over a websocket. It
 listens on 127.0.0.1 unless told otherwise; on any other address anyone who
 reaches the port gets a lesson (a process on this computer), so the command
@@ -29,7 +29,7 @@ EXPOSED_WARNING = (
 
 def lesson_command(content: Path | None = None) -> str:
     """The shell command textual-serve runs for each tab."""
-    argv = [sys.executable, "-I", "-m", "neuron_tui.serve.webchild"]
+    argv = [sys.executable, "-I", "-m", "neuron_tui.web_lesson"]
     if content is not None:
         argv += ["--content", str(content)]
     return shlex.join(argv)

@@ -2,7 +2,7 @@
 
 A naive plot widget re-sends every cell of the plot on every change, about 7 KB a
 slider step at 80×24. PlotView rebuilds the figure only when its inputs change
-(the caller passes a key), compares the new text line by line with the old, and
+(a figure knows its own cache key), compares the new text line by line with the old, and
 asks Textual to repaint only the lines that differ. Rebuilds are coalesced: many
 changes before the next rebuild cost one rebuild.
 """
@@ -10,6 +10,7 @@ changes before the next rebuild cost one rebuild.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import Protocol
 
 from rich.console import Console
 from rich.text import Text
@@ -30,6 +31,19 @@ ASCII_FRAME = str.maketrans({
 
 #: Draws one figure onto a cleared plot whose size is already set.
 Draw = Callable[[Plot], None]
+
+
+class Figure(Protocol):
+    """What PlotView can show: a figure that draws itself and knows its cache key.
+
+    The key must be equal for two figures that draw the same and differ when any
+    input differs (see `neuron_tui.figures.regions.RegionFigure`).
+    """
+
+    @property
+    def key(self) -> Hashable: ...
+
+    def draw(self, plot: Plot) -> None: ...
 
 
 class PlotView(Widget):
@@ -58,6 +72,10 @@ class PlotView(Widget):
         self._built_size: tuple[int, int] = (0, 0)
         self._rebuild_pending = False
         self.builds = 0
+
+    def show_figure(self, figure: Figure) -> None:
+        """Show `figure`, unless a figure with the same key is already on screen."""
+        self.show(figure.draw, figure.key)
 
     def show(self, draw: Draw, key: Hashable) -> None:
         """Draw with `draw` unless `key` equals the key of the figure on screen."""

@@ -1,9 +1,10 @@
 """A key-driven slider: the lesson's one way to turn a number up and down.
 
 Left/Right step, Shift+Left/Right take ten steps, Home resets, Up/Down (or Tab)
-move to the neighbouring control, Enter asks for an exact value. Every change is
-clamped to the range and announced with a `Slider.Changed` message; attributes go
-down, messages go up.
+move to the neighbouring control. Every change is clamped to the range and
+announced with a `Slider.Changed` message; attributes go down, messages go up.
+Enter asks the page for an exact value with a `Slider.EntryRequested` message: the
+slider shows no dialog itself (dialogs are screens, above widgets).
 """
 
 from __future__ import annotations
@@ -94,6 +95,18 @@ class Slider(Widget, can_focus=True):
             """The slider that changed."""
             return self.slider
 
+    class EntryRequested(Message):
+        """Posted when the learner asks to type an exact value (Enter); the page answers."""
+
+        def __init__(self, slider: Slider) -> None:
+            super().__init__()
+            self.slider = slider
+
+        @property
+        def control(self) -> Slider:
+            """The slider to set."""
+            return self.slider
+
     def __init__(
         self,
         label: str,
@@ -137,15 +150,8 @@ class Slider(Widget, can_focus=True):
         self.value = self.default
 
     def action_edit(self) -> None:
-        """Ask for an exact value in a small dialog; bad text is refused there."""
-        from neuron_tui.screens.dialogs.value_entry import ValueEntryScreen
-
-        def apply(value: float | None) -> None:
-            if value is not None:
-                self.value = value
-            self.focus()
-
-        self.app.push_screen(ValueEntryScreen(self), apply)
+        """Ask the page for an exact value (it shows a dialog and sets `value`)."""
+        self.post_message(self.EntryRequested(self))
 
     def formatted_value(self, value: float | None = None) -> str:
         """The value as the slider prints it."""

@@ -3,12 +3,12 @@
 A server runs as its own process (``python -m neuron_tui.serve ssh --port 0``)
 with a private state folder; the port it got is read from the first line it
 prints. Lesson processes are found by walking ``/proc`` for the server's
-descendants, so a test can check that none outlives its learner.
+descendants (:mod:`neuron_tui.process.procfs`), zombies included, so a test can
+check that none outlives its learner or is left unreaped.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -22,54 +22,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.ptyharness import default_env
+from neuron_tui.process.procfs import cmdline, descendants
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 _LISTENING = re.compile(r"serving the lesson over SSH on (\S+):(\d+)")
-
-
-def _stat(pid: int) -> tuple[str, int] | None:
-    """(state, ppid) of a process, or None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(b")") + 2 :].split()
-    return fields[0].decode(), int(fields[1])
-
-
-def descendants(root: int) -> list[int]:
-    """Pids of every process below `root` (zombies included: they are not reaped yet)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            info = _stat(int(entry))
-            if info is not None:
-                children.setdefault(info[1], []).append(int(entry))
-    found: list[int] = []
-    stack = list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
-
-
-def cmdline(pid: int) -> list[str]:
-    """A process's argv, or [] when it is gone."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return [part.decode(errors="replace") for part in fh.read().split(b"\0") if part]
-    except OSError:
-        return []
-
-
-def environ(pid: int) -> dict[str, str]:
-    """A process's environment (as it was at exec)."""
-    with open(f"/proc/{pid}/environ", "rb") as fh:
-        pairs = [item.split(b"=", 1) for item in fh.read().split(b"\0") if b"=" in item]
-    return {key.decode(): value.decode(errors="replace") for key, value in pairs}
 
 
 class ServerProcess:
@@ -92,6 +49,7 @@ class ServerProcess:
         self.port = 0
         self.proc: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
+        self._seen_lessons: set[int] = set()
 
     def start(self, timeout: float = 20.0) -> ServerProcess:
         """Start the server and wait until it listens."""
@@ -134,8 +92,18 @@ class ServerProcess:
         return "\n".join(self.lines)
 
     def lessons(self) -> list[int]:
-        """Pids of the lesson processes the server runs now (zombies included)."""
-        return [pid for pid in descendants(self.pid) if "neuron_tui" in " ".join(cmdline(pid))]
+        """Pids of the server's lessons now, unreaped ones (zombies) included.
+
+        A zombie has no command line any more, so it counts when an earlier call saw
+        it running as a lesson: a lesson the server forgets to reap stays counted.
+        """
+        found: list[int] = []
+        for pid in descendants(self.pid, zombies=True):
+            if "neuron_tui" in " ".join(cmdline(pid)):
+                self._seen_lessons.add(pid)
+            if pid in self._seen_lessons:
+                found.append(pid)
+        return found
 
     def wait_for_lessons(self, count: int, timeout: float = 10.0) -> list[int]:
         """Wait until exactly `count` lessons run; returns their pids."""

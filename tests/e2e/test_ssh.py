@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.ptyharness import PtyApp, default_env
-from tests.e2e.conftest import ServerProcess, environ, ssh_argv, ssh_options
+from neuron_tui.process.procfs import cmdline, environ
+from tests.e2e.conftest import ServerProcess, ssh_argv, ssh_options
 
 OPENING = "The neuron"
 PART_TWO = "Part 02 · Build a neuron"
@@ -104,9 +105,8 @@ def test_lesson_gets_a_clean_environment_and_a_pty_of_the_requested_size(
         assert seen["NEURON_TUI_SSH"] == "1"
         for name in ("EVIL", "LD_PRELOAD", "PYTHONPATH", "SSH_AUTH_SOCK", "DISPLAY", "SSH_CLIENT"):
             assert name not in seen
-        with open(f"/proc/{lesson}/cmdline", "rb") as fh:
-            argv_seen = fh.read().split(b"\0")
-        assert b"-I" in argv_seen and b"--progress" in argv_seen
+        argv_seen = cmdline(lesson)
+        assert "-I" in argv_seen and "--progress" in argv_seen
         # The pty is the lesson's controlling terminal, at the client's size.
         assert os.readlink(f"/proc/{lesson}/fd/0").startswith("/dev/pts/")
         fd = os.open(os.readlink(f"/proc/{lesson}/fd/0"), os.O_RDONLY | os.O_NOCTTY)

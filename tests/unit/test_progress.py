@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from neuron_tui.compat import app_notifications
 from neuron_tui.lesson.progress import (
-    STATE_DIR_VARIABLE,
     Progress,
     ProgressStore,
     default_progress_path,
     merge,
 )
 from neuron_tui.lesson.registry import LESSON
+from neuron_tui.paths import STATE_DIR_VARIABLE
 
 SIZE = (80, 24)
 
@@ -296,7 +297,7 @@ async def test_a_corrupt_file_is_reported_and_the_lesson_starts_fresh(  # type: 
         await pilot.pause()
         assert app.current_page == "opening"
         assert not app.resumed
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app_notifications(app)]
         assert any("starts fresh" in message for message in messages)
         assert "Start with Part 01" in str(app.screen.query_one("#continue").render())
         await pilot.press("1")

@@ -1,9 +1,11 @@
-"""A small dialog to type an exact slider value; bad text is refused, not guessed."""
+"""A small dialog to type an exact slider value; bad text is refused, not guessed.
+
+Sliders ask for it with `Slider.EntryRequested`; the page answers with `ask_for_value`.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,10 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neuron_tui.widgets.slider import Slider
 from neuron_tui.widgets.still_input import StillInput
-
-if TYPE_CHECKING:
-    from neuron_tui.widgets.slider import Slider
 
 
 def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None, str]:
@@ -88,3 +88,14 @@ class ValueEntryScreen(ModalScreen[float | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_for_value(slider: Slider) -> None:
+    """Show the dialog for `slider`: a typed value is set on it, and it keeps the focus."""
+
+    def apply(value: float | None) -> None:
+        if value is not None:
+            slider.value = value
+        slider.focus()
+
+    slider.app.push_screen(ValueEntryScreen(slider), apply)

@@ -1,4 +1,7 @@
-"""Part 01 · The atom: one neuron, its three steps, live."""
+"""Part 01 · The atom: one neuron, its three steps, live.
+
+The numbers live in `neuron_tui.lesson.part01.AtomState`; this screen shows them.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +15,19 @@ from textual.content import Content
 
 from neuron_tui.figures.activation import draw_activation
 from neuron_tui.glyphs import glyphs
+from neuron_tui.lesson.part01 import GUIDANCE, KNOBS, AtomState
 from neuron_tui.lesson.registry import PageSpec
-from neuron_tui.model.activations import ACTIVATIONS, get_activation
-from neuron_tui.model.steps import neuron_steps
 from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.neuron_diagram import NeuronDiagram, steps_text
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.slider import Slider
 
-#: (id, label glyph attribute, minimum, maximum, start) of each slider.
-SLIDERS = (
-    ("x1", "x1", -3.0, 3.0, 1.0),
-    ("x2", "x2", -3.0, 3.0, -0.5),
-    ("w1", "w1", -5.0, 5.0, 0.8),
-    ("w2", "w2", -5.0, 5.0, 0.4),
-    ("b", None, -5.0, 5.0, 0.0),
-)
-ACTIVATION_ORDER = tuple(ACTIVATIONS)
-
 
 class AtomScreen(LessonScreen):
     """Five sliders feed one neuron; the diagram, the steps and the curve follow."""
 
-    GUIDANCE = "Change an input or a weight and follow the number through the three steps."
+    GUIDANCE = GUIDANCE
     KEY_HINTS = [
         ("←/→", "adjust"),
         ("↑/↓", "choose"),
@@ -79,29 +71,23 @@ class AtomScreen(LessonScreen):
 
     def __init__(self, spec: PageSpec, **options: Any) -> None:
         super().__init__(spec, **options)
-        self.activation = "sigmoid"
-
-    @property
-    def inputs(self) -> tuple[float, float, float, float, float]:
-        """x₁, x₂, w₁, w₂, b as the sliders show them."""
-        x1, x2, w1, w2, b = (self.query_one(f"#{key}", Slider).value for key, *_ in SLIDERS)
-        return x1, x2, w1, w2, b
+        self.state = AtomState()
 
     def compose_work(self) -> ComposeResult:
         chars = glyphs()
-        start = tuple(value for *_, value in SLIDERS)
-        steps = neuron_steps(*start, activation=self.activation)
+        inputs, steps = self.state.inputs, self.state.steps
         with Vertical(id="neuron-box", classes="box") as box:
             box.border_title = "one neuron"
-            yield NeuronDiagram(start, steps, id="diagram")  # type: ignore[arg-type]
-            yield QuietStatic(steps_text(start, steps), id="steps")  # type: ignore[arg-type]
+            yield NeuronDiagram(inputs, steps, id="diagram")
+            yield QuietStatic(steps_text(inputs, steps), id="steps")
         with Horizontal(id="controls"):
             with Vertical(id="sliders-box", classes="box") as sliders:
                 sliders.border_title = "inputs and weights"
-                for key, glyph, minimum, maximum, value in SLIDERS:
-                    label = getattr(chars, glyph) if glyph else "b"
-                    yield Slider(label, minimum=minimum, maximum=maximum, step=0.1,
-                                 value=value, id=key)
+                for knob in KNOBS:
+                    label = getattr(chars, knob.glyph) if knob.glyph else knob.key
+                    yield Slider(label, minimum=knob.minimum, maximum=knob.maximum, step=0.1,
+                                 value=self.state.values[knob.key], default=knob.start,
+                                 id=knob.key)
                 yield QuietStatic(id="activation-line")
             with Vertical(id="curve-box", classes="box") as curve:
                 curve.border_title = "activation"
@@ -113,22 +99,20 @@ class AtomScreen(LessonScreen):
 
     def on_slider_changed(self, event: Slider.Changed) -> None:
         event.stop()
+        self.state.set_value(event.slider.id or "", event.value)
         self.refresh_neuron()
 
     def action_cycle_activation(self) -> None:
         """sigmoid → ReLU → tanh → sigmoid."""
-        index = ACTIVATION_ORDER.index(self.activation)
-        self.activation = ACTIVATION_ORDER[(index + 1) % len(ACTIVATION_ORDER)]
+        self.state.cycle_activation()
         self.refresh_neuron()
 
     def refresh_neuron(self) -> None:
-        """Recompute the neuron from the sliders and show every number."""
-        inputs = self.inputs
-        steps = neuron_steps(*inputs, activation=self.activation)
-        self.steps = steps
+        """Show every number of the neuron as the state holds it."""
+        inputs, steps = self.state.inputs, self.state.steps
         self.query_one(NeuronDiagram).update_values(inputs, steps)
         self.query_one("#steps", QuietStatic).show(steps_text(inputs, steps))
-        activation = get_activation(self.activation)
+        activation = self.state.activation_info
         self.query_one("#activation-line", QuietStatic).show(
             Content.assemble(
                 ("a ", "bold $accent"),
@@ -140,6 +124,6 @@ class AtomScreen(LessonScreen):
         )
         set_box_text(self.query_one("#curve-box"), title=f"{activation.label}(z)")
         self.query_one(PlotView).show(
-            partial(draw_activation, activation=self.activation, z=steps.z),
-            key=(self.activation, round(steps.z, 3)),
+            partial(draw_activation, activation=activation.name, z=steps.z),
+            key=(activation.name, round(steps.z, 3)),
         )

@@ -9,7 +9,6 @@ best score go into the learner's saved progress, so the quiz resumes where it wa
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -18,24 +17,17 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from neuron_tui.glyphs import glyphs
-from neuron_tui.lesson.content import QUIZ_PASS_MARK, QuizQuestion
+from neuron_tui.lesson.content import QuizQuestion
+from neuron_tui.lesson.part06 import GUIDANCE as QUIZ_GUIDANCE
+from neuron_tui.lesson.part06 import LETTERS, Answered, QuizState
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.base import LessonScreen
-
-LETTERS = "abcd"
-#: The score the lesson asks for.
-
-
-def without_verdict(explanation: str) -> str:
-    """An explanation without its leading "Right." (when quoted after a wrong answer)."""
-    return re.sub(r"^(Right|Correct)[.!]\s*", "", explanation.strip())
 
 
 class QuizScreen(LessonScreen):
     """Part 06: the knowledge check, its feedback and the score."""
 
-    GUIDANCE = "Pick an answer: every choice, right or wrong, explains itself."
+    GUIDANCE = QUIZ_GUIDANCE
     KEY_HINTS = [
         ("a–d", "answer"),
         ("↑/↓", "choose"),
@@ -88,23 +80,13 @@ class QuizScreen(LessonScreen):
 
     def __init__(self, spec: PageSpec, **options: Any) -> None:
         super().__init__(spec, **options)
-        self.answers: list[int | None] = []
-        self.index = 0
-        self.cursor = 0
-        self.showing_results = False
+        #: The attempt; built on mount, when the quiz and the saved progress are at hand.
+        self.state = QuizState(())
 
     @property
     def questions(self) -> tuple[QuizQuestion, ...]:
         """The quiz, from content/quiz.toml."""
         return self.lesson_app.content.quiz
-
-    @property
-    def score(self) -> int:
-        """Right answers in the current attempt."""
-        return sum(
-            answer == question.correct_index
-            for answer, question in zip(self.answers, self.questions, strict=True)
-        )
 
     def compose_work(self) -> ComposeResult:
         with VerticalScroll(id="quiz", can_focus=False):
@@ -114,155 +96,45 @@ class QuizScreen(LessonScreen):
             yield Static(id="feedback")
 
     def on_mount(self) -> None:
-        self._restore()
+        self.state = QuizState(self.questions, self.lesson_app.progress.quiz_answers)
         self.refresh_quiz()
-
-    def _restore(self) -> None:
-        """Pick the current attempt up from the saved progress."""
-        saved = self.lesson_app.progress.quiz_answers
-        self.answers = []
-        for number, question in enumerate(self.questions, start=1):
-            answer = saved.get(str(number))
-            valid = isinstance(answer, int) and 0 <= answer < len(question.options)
-            self.answers.append(answer if valid else None)
-        unanswered = [i for i, answer in enumerate(self.answers) if answer is None]
-        self.showing_results = not unanswered
-        self.index = unanswered[0] if unanswered else len(self.questions) - 1
-        self.cursor = 0
 
     # -- keys -------------------------------------------------------------------------
 
     def action_answer(self, option: int) -> None:
         """Answer the current question with `option` (0..3)."""
-        if self.showing_results or self.answers[self.index] is not None:
-            return
-        question = self.questions[self.index]
-        if option >= len(question.options):
-            return
-        self.cursor = option
-        self.answers[self.index] = option
-        self.lesson_app.progress_quiz_answer(self.index + 1, option)
-        if all(answer is not None for answer in self.answers):
-            self.lesson_app.progress_quiz_score(self.score)
-        self.refresh_quiz()
+        self._record(self.state.answer(option))
 
     def action_move(self, step: int) -> None:
         """Move the highlight to another option (before answering)."""
-        if self.showing_results or self.answers[self.index] is not None:
-            return
-        count = len(self.questions[self.index].options)
-        self.cursor = (self.cursor + step) % count
+        self.state.move(step)
         self.refresh_quiz()
 
     def action_enter(self) -> None:
         """Answer with the highlighted option, or go on to the next question or the score."""
-        if self.showing_results:
-            return
-        if self.answers[self.index] is None:
-            self.action_answer(self.cursor)
-            return
-        unanswered = [i for i, answer in enumerate(self.answers) if answer is None]
-        if unanswered:
-            self.index = unanswered[0]
-            self.cursor = 0
-        else:
-            self.showing_results = True
-        self.refresh_quiz()
+        self._record(self.state.enter())
 
     def action_retake(self) -> None:
         """Start again from question 1 (the best score is kept)."""
-        self.answers = [None] * len(self.questions)
-        self.index = 0
-        self.cursor = 0
-        self.showing_results = False
+        self.state.retake()
         self.lesson_app.progress_quiz_retake()
+        self.refresh_quiz()
+
+    def _record(self, answered: Answered | None) -> None:
+        """Save an answer (and the score, once the attempt is complete), then show."""
+        if answered is not None:
+            self.lesson_app.progress_quiz_answer(answered.number, answered.option)
+            if answered.score is not None:
+                self.lesson_app.progress_quiz_score(answered.score)
         self.refresh_quiz()
 
     # -- showing ----------------------------------------------------------------------
 
     def refresh_quiz(self) -> None:
         """Show the current question (with feedback once answered) or the results."""
-        if self.showing_results:
-            self._show_results()
-        else:
-            self._show_question()
-
-    def _show_question(self) -> None:
-        chars = glyphs()
-        question = self.questions[self.index]
-        answer = self.answers[self.index]
-        total = len(self.questions)
-        answered = sum(a is not None for a in self.answers)
-        self.query_one("#quiz-head", Static).update(
-            f"Question {self.index + 1} of {total}   ·   "
-            f"{self.score} right of {answered} answered   ·   aim {QUIZ_PASS_MARK}/{total}"
-        )
-        self.query_one("#prompt", Static).update(question.prompt)
-        lines: list[str | tuple[str, str]] = []
-        for index, option in enumerate(question.options):
-            if answer is None:
-                mark = chars.arrow if index == self.cursor else " "
-                style = "bold $accent" if index == self.cursor else ""
-            elif option.correct:
-                mark, style = chars.check, "bold $text-success"
-            elif index == answer:
-                mark, style = chars.cross, "bold $text-error"
-            else:
-                mark, style = " ", "$text-muted"
-            lines += [(f"{mark} {LETTERS[index]}) {option.text}", style), "\n"]
-        self.query_one("#options", Static).update(Content.assemble(*lines[:-1]))
-        self.query_one("#feedback", Static).update(self._feedback(question, answer))
-        if answer is None:
-            self.set_guidance("Press a, b, c or d, or move with ↑/↓ and press Enter.")
-        elif None in self.answers:
-            self.set_guidance("Enter: next question.")
-        else:
-            self.set_guidance("Enter: see your score.")
-
-    @staticmethod
-    def _feedback(question: QuizQuestion, answer: int | None) -> Content:
-        if answer is None:
-            return Content("")
-        chars = glyphs()
-        chosen = question.options[answer]
-        if chosen.correct:
-            return Content.assemble(
-                (f"{chars.check} ", "bold $text-success"), chosen.explanation.strip()
-            )
-        right_index = question.correct_index
-        right = question.options[right_index]
-        return Content.assemble(
-            (f"{chars.cross} Not quite. ", "bold $text-error"), chosen.explanation.strip(),
-            "\n\n",
-            ("The right answer: ", "bold"), (f"{LETTERS[right_index]}) {right.text}", "bold"),
-            ". ", without_verdict(right.explanation),
-        )
-
-    def _show_results(self) -> None:
-        chars = glyphs()
-        total = len(self.questions)
-        score = self.score
-        best = self.lesson_app.progress.quiz_best
-        verdict = (
-            "You reached the aim." if score >= QUIZ_PASS_MARK
-            else f"The aim is {QUIZ_PASS_MARK}/{total}: revisit the parts behind the misses, "
-            "then retake."
-        )
-        self.query_one("#quiz-head", Static).update("Knowledge check complete")
-        self.query_one("#prompt", Static).update(f"Your score: {score}/{total}.  {verdict}")
-        lines: list[str | tuple[str, str]] = []
-        for number, (question, answer) in enumerate(
-            zip(self.questions, self.answers, strict=True), start=1
-        ):
-            right = answer == question.correct_index
-            mark = (chars.check, "bold $text-success") if right else (
-                chars.cross, "bold $text-error")
-            topic = question.topic or f"question {number}"
-            lines += [mark, f" {number}. {topic}", "\n"]
-        self.query_one("#options", Static).update(Content.assemble(*lines[:-1]))
-        best_text = f"Best score so far: {best}/{total}.  " if best is not None else ""
-        self.query_one("#feedback", Static).update(Content.assemble(
-            best_text, ("r", "bold $accent"), " retake   ", ("n", "bold $accent"),
-            " finish the module",
-        ))
-        self.set_guidance("Press r to retake the quiz, or n to finish the module.")
+        view = self.state.view(self.lesson_app.progress.quiz_best)
+        self.query_one("#quiz-head", Static).update(view.head)
+        self.query_one("#prompt", Static).update(view.prompt)
+        self.query_one("#options", Static).update(Content.assemble(*view.options))
+        self.query_one("#feedback", Static).update(Content.assemble(*view.feedback))
+        self.set_guidance(view.guidance)

@@ -42,7 +42,7 @@ def test_part04_after_xor_run(snap_compare) -> None:  # type: ignore[no-untyped-
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("x")
-        pilot.app.screen.train_to_end()
+        pilot.app.screen.run_to_end()
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)

@@ -19,7 +19,8 @@ async def wait_for_training(pilot) -> None:  # type: ignore[no-untyped-def]
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        if isinstance(screen, ProofScreen) and screen.result is not None and not screen.training:
+        if (isinstance(screen, ProofScreen) and screen.state.result is not None
+                and not screen.state.training):
             break
     await pilot.pause()
 

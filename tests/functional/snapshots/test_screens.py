@@ -48,7 +48,7 @@ def test_part02_after_training(snap_compare) -> None:  # type: ignore[no-untyped
     app = NeuronApp(load_content(), start_page="part02")
 
     async def train(pilot) -> None:  # type: ignore[no-untyped-def]
-        app.screen.run_training_to_end()
+        app.screen.run_to_end()
         await pilot.pause()
 
     assert snap_compare(app, run_before=train, terminal_size=SIZE)

@@ -12,9 +12,8 @@ import os
 import random
 
 from neuron_tui.app import NeuronApp
+from neuron_tui.lesson.proof_training import MoonsSettings
 from neuron_tui.lesson.registry import LESSON
-from neuron_tui.model.moons import MoonsSettings
-from neuron_tui.screens.parts.part05 import ProofScreen
 from neuron_tui.widgets.slider import Slider
 
 KEYS = [
@@ -34,7 +33,8 @@ def check_consistent(app: NeuronApp, seed: int, step: int) -> None:
         scale = slider.scale
         assert scale.minimum <= slider.value <= scale.maximum, where
         assert math.isfinite(slider.value), where
-    neuron = getattr(app.page_screen(app.current_page), "neuron", None)
+    state = getattr(app.page_screen(app.current_page), "state", None)
+    neuron = getattr(state, "neuron", None)
     if neuron is not None and hasattr(neuron, "params"):
         assert all(math.isfinite(value) for value in neuron.params), where
 
@@ -42,24 +42,21 @@ def check_consistent(app: NeuronApp, seed: int, step: int) -> None:
 async def test_key_storm(content) -> None:  # type: ignore[no-untyped-def]
     seed = int(os.environ.get("NEURON_TUI_STORM_SEED", random.randrange(1_000_000)))
     rng = random.Random(seed)
-    ProofScreen.SETTINGS = MoonsSettings(n_samples=60, mlp_epochs=20, neuron_epochs=50)
-    try:
-        app = NeuronApp(content)
-        async with app.run_test(size=(80, 24)) as pilot:
-            for step in range(PRESSES):
-                if rng.random() < 0.01:
-                    await pilot.resize_terminal(*rng.choice(SIZES))
-                key = rng.choice(KEYS)
-                try:
-                    await pilot.press(key)
-                except Exception as error:  # pragma: no cover - reported with the seed
-                    raise AssertionError(f"seed {seed}: key {step} ({key}) raised") from error
-                if step % 250 == 0:
-                    check_consistent(app, seed, step)
-            await pilot.resize_terminal(80, 24)
-            await pilot.pause()
-            check_consistent(app, seed, PRESSES)
-            await app.workers.wait_for_complete()
-        assert app.return_code in (0, None), f"seed {seed}: the app exited with an error"
-    finally:
-        ProofScreen.SETTINGS = MoonsSettings()
+    fast = MoonsSettings(n_samples=60, mlp_epochs=20, neuron_epochs=50)
+    app = NeuronApp(content, lesson=LESSON.with_options("part05", settings=fast))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for step in range(PRESSES):
+            if rng.random() < 0.01:
+                await pilot.resize_terminal(*rng.choice(SIZES))
+            key = rng.choice(KEYS)
+            try:
+                await pilot.press(key)
+            except Exception as error:  # pragma: no cover - reported with the seed
+                raise AssertionError(f"seed {seed}: key {step} ({key}) raised") from error
+            if step % 250 == 0:
+                check_consistent(app, seed, step)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        check_consistent(app, seed, PRESSES)
+        await app.workers.wait_for_complete()
+    assert app.return_code in (0, None), f"seed {seed}: the app exited with an error"

@@ -26,9 +26,9 @@ async def test_starts_with_the_wireframe_numbers(make_app) -> None:  # type: ign
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, AtomScreen)
-        assert screen.inputs == (1.0, -0.5, 0.8, 0.4, 0.0)
-        assert screen.steps.z == pytest.approx(0.6)
-        assert screen.steps.y == pytest.approx(1 / (1 + math.exp(-0.6)))
+        assert screen.state.inputs == (1.0, -0.5, 0.8, 0.4, 0.0)
+        assert screen.state.steps.z == pytest.approx(0.6)
+        assert screen.state.steps.y == pytest.approx(1 / (1 + math.exp(-0.6)))
         diagram = shown(app, "#diagram")
         assert "z = 0.60" in diagram and "y = 0.646" in diagram
         steps = shown(app, "#steps")
@@ -44,7 +44,7 @@ async def test_right_and_left_step_the_focused_slider(make_app) -> None:  # type
         await pilot.pause()
         assert slider(app, "x1").value == pytest.approx(1.3)
         # z = 0.8·1.3 + 0.4·(−0.5) + 0 = 0.84
-        assert app.screen.steps.z == pytest.approx(0.84)
+        assert app.screen.state.steps.z == pytest.approx(0.84)
         assert "z = 0.84" in shown(app, "#diagram")
         await pilot.press("left")
         await pilot.pause()
@@ -83,15 +83,20 @@ async def test_a_cycles_activation_and_the_curve_follows(make_app) -> None:  # t
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         plot = app.screen.query_one(PlotView)
-        builds = plot.builds
+        curves = {"sigmoid": list(plot.text_lines)}
         for name, label in (("relu", "ReLU"), ("tanh", "tanh"), ("sigmoid", "σ")):
             await pilot.press("a")
             await pilot.pause()
             screen = app.screen
-            assert screen.activation == name
-            assert screen.steps.y == pytest.approx(float(get_activation(name).fn(0.6)))
+            assert screen.state.activation == name
+            assert screen.state.steps.y == pytest.approx(float(get_activation(name).fn(0.6)))
             assert f"{label}(0.60)" in shown(app, "#steps")
-        assert plot.builds > builds
+            assert f"{get_activation(name).label}(z)" in str(screen.query_one("#curve-box")
+                                                              .border_title)
+            curves.setdefault(name, list(plot.text_lines))
+        # Each activation draws its own curve, and sigmoid's comes back as it was.
+        assert curves["relu"] != curves["sigmoid"] != curves["tanh"] != curves["relu"]
+        assert list(plot.text_lines) == curves["sigmoid"]
         assert any("0.50" in line or "1.00" in line for line in plot.text_lines)
 
 
@@ -102,8 +107,8 @@ async def test_relu_zeroes_a_negative_sum(make_app) -> None:  # type: ignore[no-
         await pilot.press("down", "down", "down", "down")  # focus b
         await pilot.press("shift+left")  # b = -1.0 → z = -0.4
         await pilot.pause()
-        assert app.screen.steps.z == pytest.approx(-0.4)
-        assert app.screen.steps.y == 0.0
+        assert app.screen.state.steps.z == pytest.approx(-0.4)
+        assert app.screen.state.steps.y == 0.0
         assert "y = 0.000" in shown(app, "#diagram")
 
 

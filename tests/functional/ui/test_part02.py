@@ -6,16 +6,31 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from neuron_tui.app import NeuronApp
+from neuron_tui.lesson.registry import LESSON
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
+from neuron_tui.model.run import FrameSchedule
 from neuron_tui.screens.dialogs.value_entry import ValueEntryScreen
-from neuron_tui.screens.parts.part02 import SELF_CHECK, BuildNeuronScreen
+from neuron_tui.screens.parts.part02 import BuildNeuronScreen
+from neuron_tui.widgets.keybar import KeyBar
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.slider import Slider
 from tests.functional.ui.screen_text import shown
 
 SIZE = (80, 24)
 X, Y = forty_points()
+SELF_CHECK = LESSON.page("part02").self_checks[0].id
+#: One epoch a frame at 20 frames a second: a run of 189 epochs outlasts any key press.
+SLOW = LESSON.with_options("part02", schedule=FrameSchedule(first=1, most=1))
+
+
+def slow_app(content) -> NeuronApp:  # type: ignore[no-untyped-def]
+    return NeuronApp(content, start_page="part02", lesson=SLOW)
+
+
+def footer(app: NeuronApp) -> str:
+    return str(app.screen.query_one(KeyBar).render())
 
 
 def sklearn_optimum_loss() -> float:
@@ -26,7 +41,7 @@ def sklearn_optimum_loss() -> float:
 
 async def wait_until_trained(pilot, screen: BuildNeuronScreen) -> None:  # type: ignore[no-untyped-def]
     for _ in range(300):
-        if not screen.training:
+        if not screen.state.training:
             return
         await pilot.pause(0.05)
     raise AssertionError("training did not finish")
@@ -38,7 +53,7 @@ async def test_starts_at_zero_with_no_line(make_app) -> None:  # type: ignore[no
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BuildNeuronScreen)
-        assert screen.neuron.params == (0.0, 0.0, 0.0)
+        assert screen.state.neuron.params == (0.0, 0.0, 0.0)
         metrics = shown(app, "#metrics")
         assert "50.0 %" in metrics and "0.693" in metrics and "20 ✗" in metrics
         assert "No line" in shown(app, "#legend")
@@ -51,7 +66,7 @@ async def test_sliders_drive_line_metrics_and_self_check(make_app) -> None:  # t
         await pilot.press(*["right"] * 5, "down", *["right"] * 10)
         await pilot.pause()
         screen = app.screen
-        assert screen.neuron.params == pytest.approx((0.5, 1.0, 0.0))
+        assert screen.state.neuron.params == pytest.approx((0.5, 1.0, 0.0))
         expected = Neuron(0.5, 1.0, 0.0)
         accuracy = expected.accuracy(X, Y)
         wrong = int((expected.predict(X) != Y).sum())
@@ -60,7 +75,7 @@ async def test_sliders_drive_line_metrics_and_self_check(make_app) -> None:  # t
         assert f"{expected.loss(X, Y):6.3f}" in metrics
         assert f"{wrong:3d} ✗" in metrics
         assert accuracy >= 0.9
-        assert screen.self_check_met
+        assert screen.state.self_check_met
         assert SELF_CHECK in app.progress.self_checks
         assert "✓ reach 90 %" in shown(app, "#self-check")
         plot_text = "\n".join(screen.query_one(PlotView).text_lines)
@@ -89,13 +104,13 @@ async def test_g_toggles_probability_shading(make_app) -> None:  # type: ignore[
         await pilot.press("shift+right", "down", "shift+right", "g")
         await pilot.pause()
         screen = app.screen
-        assert screen.shading
+        assert screen.state.shading
         text = "\n".join(screen.query_one(PlotView).text_lines)
         for glyph in "░·≈:▒":
             assert glyph in text
         await pilot.press("g")
         await pilot.pause()
-        assert not screen.shading
+        assert not screen.state.shading
         assert "░" not in "\n".join(screen.query_one(PlotView).text_lines)
 
 
@@ -104,51 +119,72 @@ async def test_t_trains_to_the_optimum_and_does_not_count_as_by_hand(make_app) -
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("t")
-        await pilot.pause()
-        assert screen.training
         await wait_until_trained(pilot, screen)
-        assert screen.neuron.loss(X, Y) == pytest.approx(sklearn_optimum_loss(), abs=1e-3)
-        assert screen.last_step is not None and screen.last_step.epoch > 10
+        assert screen.state.neuron.loss(X, Y) == pytest.approx(sklearn_optimum_loss(), abs=1e-3)
+        assert screen.state.last_step is not None and screen.state.last_step.epoch > 10
         assert "Converged" in shown(app, "#guidance")
-        assert f"{screen.last_step.epoch}" in shown(app, "#metrics")
-        w1, w2, b = screen.neuron.params
+        assert f"{screen.state.last_step.epoch}" in shown(app, "#metrics")
+        w1, w2, b = screen.state.neuron.params
         assert screen.query_one("#w1", Slider).value == pytest.approx(w1)
-        assert not screen.self_check_met
+        assert not screen.state.self_check_met
         assert SELF_CHECK not in app.progress.self_checks
         assert "press r, then try" in shown(app, "#self-check")
 
 
-async def test_any_key_stops_training_where_it_is(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app("part02")
+async def test_any_key_stops_training_where_it_is(content) -> None:  # type: ignore[no-untyped-def]
+    app = slow_app(content)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("t")
         await pilot.pause(0.12)
+        assert screen.state.training
+        assert "Training… any key stops it." in shown(app, "#guidance")
+        assert "stop" in footer(app) and "train for me" not in footer(app)
         await pilot.press("right")
         await pilot.pause()
-        assert not screen.training
-        stopped_at = screen.last_step.epoch if screen.last_step else 0
-        params = screen.neuron.params
-        assert "Stopped at epoch" in shown(app, "#guidance")
+        assert not screen.state.training
+        stopped_at = screen.state.last_step.epoch if screen.state.last_step else 0
+        params = screen.state.neuron.params
+        assert f"Stopped at epoch {stopped_at}. Press t to carry on." in shown(app, "#guidance")
+        assert "train for me" in footer(app)
         await pilot.pause(0.2)
-        assert screen.neuron.params == params  # nothing moves after the stop
-        assert screen.last_step is None or screen.last_step.epoch == stopped_at
+        assert screen.state.neuron.params == params  # nothing moves after the stop
+        assert screen.state.last_step is None or screen.state.last_step.epoch == stopped_at
         # The stopping key is swallowed: it did not also step the slider.
         assert screen.query_one("#w1", Slider).value == pytest.approx(params[0])
+
+
+async def test_leaving_stops_training_and_t_carries_on(content) -> None:  # type: ignore[no-untyped-def]
+    app = slow_app(content)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("t")
+        await pilot.pause(0.12)
+        app.show_page("part01")  # as a number key would, without the key stopping the run
+        await pilot.pause()
+        assert not screen.state.training
+        stopped_at = screen.state.last_step.epoch if screen.state.last_step else 0
+        app.show_page("part02")
+        await pilot.pause()
+        assert f"Stopped at epoch {stopped_at} when you left" in shown(app, "#guidance")
+        screen.run_to_end()  # t again: the run goes on from where it stopped
+        await pilot.pause()
+        assert screen.state.neuron.loss(X, Y) == pytest.approx(sklearn_optimum_loss(), abs=1e-3)
+        assert "Converged" in shown(app, "#guidance")
 
 
 async def test_r_resets_and_allows_by_hand_again(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app("part02")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        screen.run_training_to_end()
+        screen.run_to_end()
         await pilot.press("r")
         await pilot.pause()
-        assert screen.neuron.params == (0.0, 0.0, 0.0)
-        assert not screen.trained_since_reset
+        assert screen.state.neuron.params == (0.0, 0.0, 0.0)
+        assert not screen.state.trained_since_reset
         await pilot.press(*["right"] * 5, "down", *["right"] * 10)
         await pilot.pause()
-        assert screen.self_check_met
+        assert screen.state.self_check_met
 
 
 async def test_enter_types_an_exact_weight(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -168,25 +204,26 @@ async def test_enter_types_an_exact_weight(make_app) -> None:  # type: ignore[no
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BuildNeuronScreen)
-        assert screen.neuron.w1 == 1.25
+        assert screen.state.neuron.w1 == 1.25
 
 
 async def test_many_quick_steps_end_on_the_last_value(make_app) -> None:  # type: ignore[no-untyped-def]
-    """A held key: every step lands, the plot is rebuilt far fewer times than keys."""
+    """A held key: every step lands, and what is shown is the last value's."""
     app = make_app("part02")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        plot = screen.query_one(PlotView)
         await pilot.pause()
-        before = plot.builds
         slider = screen.query_one("#w1", Slider)
         for _ in range(60):
             slider.action_step(1)
         await pilot.pause()
         await pilot.pause()
         assert slider.value == pytest.approx(6.0)
-        assert screen.neuron.w1 == pytest.approx(6.0)
-        assert plot.builds - before <= 3
+        assert screen.state.neuron.w1 == pytest.approx(6.0)
+        expected = Neuron(6.0, 0.0, 0.0)
+        metrics = shown(app, "#metrics")
+        assert f"{expected.accuracy(X, Y) * 100:5.1f} %" in metrics
+        assert f"{expected.loss(X, Y):6.3f}" in metrics
 
 
 async def test_leaving_and_coming_back_keeps_the_learners_work(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -202,7 +239,7 @@ async def test_leaving_and_coming_back_keeps_the_learners_work(make_app) -> None
         await pilot.press("2")
         await pilot.pause()
         assert app.screen is screen
-        assert screen.neuron.params == pytest.approx((0.5, 1.0, 0.0))
-        assert screen.shading
+        assert screen.state.neuron.params == pytest.approx((0.5, 1.0, 0.0))
+        assert screen.state.shading
         assert screen.query_one(PlotView).text_lines == before
         assert "92.5 %" in shown(app, "#metrics")

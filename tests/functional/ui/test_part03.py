@@ -6,15 +6,38 @@ import math
 
 import pytest
 
-from neuron_tui.screens.parts.part03 import PRESETS, START, GradientDescentScreen
+from neuron_tui.app import NeuronApp
+from neuron_tui.lesson.part03 import PRESETS, START
+from neuron_tui.lesson.registry import LESSON
+from neuron_tui.screens.parts.part03 import GradientDescentScreen
+from neuron_tui.widgets.keybar import KeyBar
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.slider import Slider
+from tests.functional.ui.screen_text import shown
 
 SIZE = (80, 24)
+#: Two frames a second: slow enough that a test sees a run between frames.
+SLOW = LESSON.with_options("part03", frame_seconds=0.5)
 
 
-def status(screen: GradientDescentScreen) -> str:
-    return str(screen.query_one("#status").render())
+def slow_app(content) -> NeuronApp:  # type: ignore[no-untyped-def]
+    return NeuronApp(content, start_page="part03", lesson=SLOW)
+
+
+def footer(app: NeuronApp) -> str:
+    return str(app.screen.query_one(KeyBar).render())
+
+
+def bowl_subtitle(app: NeuronApp) -> str:
+    return str(app.screen.query_one("#bowl-box").border_subtitle)
+
+
+async def wait_for_epochs(pilot, screen: GradientDescentScreen, epochs: int) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(100):  # a frame every 1/2 s; a busy machine may delay a few
+        await pilot.pause(0.1)
+        if screen.state.last.epoch >= epochs:
+            return
+    raise AssertionError(f"epoch {epochs} did not come in 10 seconds")
 
 
 async def test_starts_high_on_the_bowl(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -23,10 +46,12 @@ async def test_starts_high_on_the_bowl(make_app) -> None:  # type: ignore[no-unt
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, GradientDescentScreen)
-        assert screen.last.epoch == 0
-        assert screen.last.params == START
-        assert screen.learning_rate == PRESETS["d"].rate
+        assert screen.state.last.epoch == 0
+        assert screen.state.last.params == START
+        assert screen.query_one("#rate", Slider).value == pytest.approx(PRESETS["d"].rate)
         assert screen.query_one("#rate", Slider).has_focus
+        assert shown(app, "#status") == PRESETS["d"].watch
+        assert bowl_subtitle(app) == "b held at 0.00"
         bowl = "\n".join(screen.query_one("#bowl", PlotView).text_lines)
         assert "░" in bowl and "●" in bowl
         assert "epoch" in "\n".join(screen.query_one("#curve", PlotView).text_lines)
@@ -37,35 +62,38 @@ async def test_space_takes_one_epoch(make_app) -> None:  # type: ignore[no-untyp
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("space", "space", "space")
-        assert screen.last.epoch == 3
-        assert len(screen.path) == 4
-        losses = [step.loss for step in screen.history]
+        assert screen.state.last.epoch == 3
+        assert len(screen.state.path) == 4
+        losses = list(screen.state.losses)
         assert losses == sorted(losses, reverse=True)  # downhill at a good rate
-        assert "epoch 3" in str(screen.query_one("#readout").render())
+        readout = shown(app, "#readout")
+        assert "epoch 3" in readout and f"loss {losses[-1]:.3f}" in readout
 
 
-async def test_t_runs_and_any_key_pauses(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(GradientDescentScreen, "FRAME_SECONDS", 0.5)  # slow: no race
-    app = make_app("part03")
+async def test_t_runs_and_any_key_pauses(content) -> None:  # type: ignore[no-untyped-def]
+    app = slow_app(content)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        hints = footer(app)
         await pilot.press("t")
-        assert screen.running
-        screen.run_frame()
-        screen.run_frame()
-        epoch = screen.last.epoch
-        assert epoch >= 2
+        assert footer(app).strip().startswith("any key stop")
+        assert shown(app, "#status") == "Running… any key pauses."
+        await wait_for_epochs(pilot, screen, 2)
         await pilot.press("right")  # any key stops, and does not move the slider
-        assert not screen.running
-        assert screen.learning_rate == PRESETS["d"].rate
-        assert "Paused" in status(screen)
-        stopped_at = screen.last.epoch
-        await pilot.pause(0.2)
-        assert screen.last.epoch == stopped_at  # nothing runs after the key
-        await pilot.press("t")
-        assert screen.running
+        stopped_at = screen.state.last.epoch
+        assert footer(app) == hints
+        assert screen.query_one("#rate", Slider).value == pytest.approx(PRESETS["d"].rate)
+        assert shown(app, "#status") == (f"Paused at epoch {stopped_at}. "
+                                          "t runs on, space steps.")
+        assert f"epoch {stopped_at}" in shown(app, "#readout")
+        await pilot.pause(0.8)
+        assert screen.state.last.epoch == stopped_at  # nothing runs after the key
+        await pilot.press("t")  # t runs on from there
+        assert "any key stop" in footer(app)
+        await wait_for_epochs(pilot, screen, stopped_at + 1)
         await pilot.press("t")  # t pauses as well (the key stops the run)
-        assert not screen.running
+        assert footer(app) == hints
+        assert shown(app, "#status").startswith("Paused at epoch")
 
 
 async def test_good_preset_reaches_the_bottom(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -73,14 +101,19 @@ async def test_good_preset_reaches_the_bottom(make_app) -> None:  # type: ignore
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("d")
+        assert shown(app, "#status") == f"{PRESETS['d'].watch} Press t to run."
         screen.run_to_end()
         await pilot.pause()
-        assert screen.converged and not screen.diverged
-        assert screen.last.loss == pytest.approx(0.268, abs=0.002)
-        assert 100 < screen.last.epoch < 300
-        assert "At the bottom" in status(screen)
+        last = screen.state.last
+        assert last.loss == pytest.approx(0.268, abs=0.002)
+        assert 100 < last.epoch < 300
+        assert shown(app, "#status") == (f"At the bottom after {last.epoch} epochs: loss "
+                                         f"{last.loss:.3f} cannot go lower. r starts again.")
+        assert f"epoch {last.epoch}" in shown(app, "#readout")
         await pilot.press("space")  # nothing more to do there
-        assert "Already at the bottom" in status(screen)
+        assert shown(app, "#status") == "Already at the bottom. Press r to roll down again."
+        await pilot.press("t")
+        assert "any key stop" not in footer(app)
 
 
 async def test_too_small_crawls(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -88,24 +121,39 @@ async def test_too_small_crawls(make_app) -> None:  # type: ignore[no-untyped-de
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("s")
-        assert screen.learning_rate == PRESETS["s"].rate
         assert screen.query_one("#rate", Slider).value == pytest.approx(PRESETS["s"].rate)
-        assert "crawls" in status(screen)
+        assert "crawls" in shown(app, "#status")
         for _ in range(10):
             await pilot.press("space")
-        assert screen.last.loss > 2.0  # ten epochs barely moved it
+        assert screen.state.last.epoch == 10
+        assert screen.state.last.loss > 2.0  # ten epochs barely moved it
 
 
-async def test_too_big_overshoots(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_too_big_overshoots_and_the_map_follows_b(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app("part03")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("f")
-        assert screen.learning_rate == 10.0
+        assert screen.query_one("#rate", Slider).value == pytest.approx(10.0)
         await pilot.press("space")
         # One step leaps from w1 = -4 right past the bottom (w1 ≈ 1.2) to the far side.
-        assert screen.last.w1 > 4.0 and screen.last.w2 > 6.0
-        assert "leaps" in status(screen)
+        assert screen.state.last.w1 > 4.0 and screen.state.last.w2 > 6.0
+        assert "leaps" in shown(app, "#status")
+        bowl = screen.query_one("#bowl", PlotView).text_lines
+        await pilot.press("space")
+        b = screen.state.last.b
+        assert abs(b) > 0.25  # b moved: the map is redrawn for the new b
+        assert bowl_subtitle(app) == f"b held at {b:.2f}"
+        assert screen.query_one("#bowl", PlotView).text_lines != bowl
+
+
+async def test_a_small_move_of_b_keeps_the_map(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part03")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("space")
+        assert 0 < abs(screen.state.last.b) < 0.25
+        assert bowl_subtitle(app) == "b held at 0.00"  # the bowl barely changes: not redrawn
 
 
 async def test_diverging_run_is_taught_not_crashed(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -114,18 +162,20 @@ async def test_diverging_run_is_taught_not_crashed(make_app) -> None:  # type: i
         screen = app.screen
         screen.set_learning_rate(1e308)  # beyond the slider: the weights overflow
         await pilot.press("space")
-        assert screen.diverged and not screen.running
-        text = status(screen)
+        text = shown(app, "#status")
         assert "Diverged" in text and "too large" in text and "Press r" in text
-        for step in screen.history:
+        assert screen.state.diverged
+        for step in screen.state.history:
             assert all(math.isfinite(v) for v in (*step.params, step.loss))
         for view in screen.query(PlotView):
             assert not any("nan" in line.lower() for line in view.text_lines)
         await pilot.press("space")
-        assert "blew up" in status(screen)
+        assert "blew up" in shown(app, "#status")
+        await pilot.press("t")
+        assert "blew up" in shown(app, "#status") and "any key stop" not in footer(app)
         await pilot.press("r")
-        assert not screen.diverged
-        assert screen.last.params == START and screen.last.epoch == 0
+        assert shown(app, "#status") == "Back at the start, high on the side of the bowl."
+        assert screen.state.last.params == START and screen.state.last.epoch == 0
 
 
 async def test_reset_keeps_the_rate(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -133,10 +183,12 @@ async def test_reset_keeps_the_rate(make_app) -> None:  # type: ignore[no-untype
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("left", "left", "space", "space")
-        rate = screen.learning_rate
+        rate = screen.state.learning_rate
         assert rate == pytest.approx(10 ** -0.2)
+        assert "Learning rate η = 0.631: watch the path" in shown(app, "#status")
         await pilot.press("r")
-        assert screen.last.epoch == 0 and screen.learning_rate == rate
+        assert screen.state.last.epoch == 0 and screen.state.learning_rate == rate
+        assert screen.query_one("#rate", Slider).value == pytest.approx(rate)
 
 
 async def test_slider_is_logarithmic_from_0_001_to_10(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -144,9 +196,9 @@ async def test_slider_is_logarithmic_from_0_001_to_10(make_app) -> None:  # type
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press(*["shift+left"] * 5)
-        assert screen.learning_rate == pytest.approx(0.001)
+        assert screen.state.learning_rate == pytest.approx(0.001)
         await pilot.press(*["shift+right"] * 5)
-        assert screen.learning_rate == pytest.approx(10.0)
+        assert screen.state.learning_rate == pytest.approx(10.0)
 
 
 async def test_glossary_is_one_key_away(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -164,23 +216,20 @@ async def test_glossary_is_one_key_away(make_app) -> None:  # type: ignore[no-un
         assert not glossary.display
 
 
-async def test_leaving_the_screen_stops_the_run(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app("part03")
+async def test_leaving_the_screen_stops_the_run(content) -> None:  # type: ignore[no-untyped-def]
+    app = slow_app(content)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("t")
-        assert screen.running
-        screen.on_screen_suspend()
-        assert not screen.running and screen._timer is None
-
-
-async def test_bowl_recomputed_only_when_b_moves(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app("part03")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        await pilot.resize_terminal(40, 12)  # the too-small notice covers the part
         await pilot.pause()
-        first = screen._surface
-        screen.update_view()
-        assert screen._surface is first  # cached
-        await pilot.press("f", "space", "space")
-        assert screen._surface is not first  # b moved by more than the tolerance
+        assert app.screen is not screen
+        stopped_at = screen.state.last.epoch
+        await pilot.pause(0.8)
+        assert screen.state.last.epoch == stopped_at  # no frame after leaving
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert app.screen is screen
+        assert shown(app, "#status") == (f"Paused at epoch {stopped_at}. "
+                                          "t runs on, space steps.")
+        assert "any key stop" not in footer(app)

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from neuron_tui.model.moons import MoonsSettings
+from neuron_tui.app import NeuronApp
+from neuron_tui.lesson.proof_training import MoonsSettings
+from neuron_tui.lesson.registry import LESSON
 from neuron_tui.screens.parts.part05 import ProofScreen
 from neuron_tui.widgets.keybar import KeyBar
 from neuron_tui.widgets.plot_view import PlotView
 
 SIZE = (80, 24)
 FAST = MoonsSettings(n_samples=60, neuron_epochs=60, mlp_epochs=20, report_every=5)
+#: A run that would go on for minutes: there is time to see it train and cancel it.
+ENDLESS = MoonsSettings(n_samples=60, mlp_epochs=1_000_000, report_every=1)
 
 
-@pytest.fixture(autouse=True)
-def fast_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ProofScreen, "SETTINGS", FAST)
+@pytest.fixture
+def part05(content) -> Callable[[MoonsSettings], NeuronApp]:  # type: ignore[no-untyped-def]
+    """Build the app on Part 05 with the experiment's settings given through the registry."""
+
+    def factory(settings: MoonsSettings = FAST) -> NeuronApp:
+        lesson = LESSON.with_options("part05", settings=settings)
+        return NeuronApp(content, start_page="part05", lesson=lesson)
+
+    return factory
 
 
 async def trained(app, pilot) -> ProofScreen:  # type: ignore[no-untyped-def]
@@ -25,9 +37,21 @@ async def trained(app, pilot) -> ProofScreen:  # type: ignore[no-untyped-def]
     for _ in range(400):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not screen.training:
+        if not screen.state.training:
             break
-    assert not screen.training
+    assert not screen.state.training
+    return screen
+
+
+async def training(app, pilot) -> ProofScreen:  # type: ignore[no-untyped-def]
+    """Wait until a run's first progress line is on screen."""
+    screen = app.screen
+    assert isinstance(screen, ProofScreen)
+    for _ in range(400):
+        await pilot.pause(0.01)
+        if "iteration" in text(screen, "#status"):
+            break
+    assert screen.state.training
     return screen
 
 
@@ -35,88 +59,84 @@ def text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(screen.query_one(selector).render())
 
 
-async def test_both_models_train_and_show_real_scores(  # type: ignore[no-untyped-def]
-    make_app,
-) -> None:
-    app = make_app("part05")
+async def test_both_models_train_and_show_real_scores(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05()
     async with app.run_test(size=SIZE) as pilot:
         screen = await trained(app, pilot)
-        result = screen.result
+        result = screen.state.result
         assert result is not None and result.settings == FAST
         neuron_score = text(screen, "#neuron-score")
         mlp_score = text(screen, "#mlp-score")
         assert f"train {100 * result.neuron.train_accuracy:.1f} %" in neuron_score
         assert f"test {100 * result.neuron.test_accuracy:.1f} %" in neuron_score
         assert f"train {100 * result.mlp.train_accuracy:.1f} %" in mlp_score
-        assert "moon A" in text(screen, "#status")
+        status = text(screen, "#status")
+        assert "moon A" in status
+        assert f"neuron loss {result.neuron.loss:.3f} · MLP loss {result.mlp.loss:.3f}" in status
         for plot in screen.query(PlotView):
             assert any("o" in line for line in plot.text_lines)
         assert screen.query_one("#mlp-box").border_title == "MLP · 16 hidden units"
 
 
-async def test_noise_and_hidden_units_keys_retrain(  # type: ignore[no-untyped-def]
-    make_app,
-) -> None:
-    app = make_app("part05")
+async def test_noise_and_hidden_units_keys_retrain(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05()
     async with app.run_test(size=SIZE) as pilot:
         screen = await trained(app, pilot)
         await pilot.press("right_square_bracket")
         screen = await trained(app, pilot)
-        assert screen.settings.noise == pytest.approx(0.25)
-        assert screen.result is not None and screen.result.settings.noise == pytest.approx(0.25)
+        result = screen.state.result
+        assert result is not None and result.settings.noise == pytest.approx(0.25)
         assert "noise 0.25" in text(screen, "#settings-line")
         await pilot.press("minus")
         screen = await trained(app, pilot)
-        assert screen.result is not None and screen.result.settings.hidden_units == 12
+        assert screen.state.result is not None
+        assert screen.state.result.settings.hidden_units == 12
         await pilot.press("plus", "plus")
         screen = await trained(app, pilot)
-        assert screen.settings.hidden_units == 24
+        assert screen.state.settings.hidden_units == 24
+        assert "hidden units 24" in text(screen, "#settings-line")
+        assert screen.query_one("#mlp-box").border_title == "MLP · 24 hidden units"
         for _ in range(10):
             await pilot.press("left_square_bracket")
         screen = await trained(app, pilot)
-        assert screen.settings.noise == pytest.approx(0.05)
+        assert screen.state.settings.noise == pytest.approx(0.05)
+        assert "noise 0.05" in text(screen, "#settings-line")
 
 
-async def test_escape_cancels_a_run_and_t_trains_again(  # type: ignore[no-untyped-def]
-    make_app,
-) -> None:
-    ProofScreen.SETTINGS = MoonsSettings(n_samples=60, mlp_epochs=1_000_000, report_every=1)
-    app = make_app("part05")
+async def test_escape_cancels_a_run_and_t_trains_again(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ProofScreen)
-        for _ in range(400):  # until the first progress line arrives
-            await pilot.pause(0.01)
-            if "iteration" in text(screen, "#status"):
-                break
-        assert screen.training
+        screen = await training(app, pilot)
         assert "loss" in text(screen, "#status")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not screen.training
-        assert screen.result is None
+        assert not screen.state.training
+        assert screen.state.result is None
         assert "cancelled" in text(screen, "#status")
-        screen.settings = FAST
         await pilot.press("t")
-        screen = await trained(app, pilot)
-        assert screen.result is not None
+        screen = await training(app, pilot)
+        assert "cancelled" not in text(screen, "#status")
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert not screen.state.training
 
 
-async def test_ui_answers_keys_while_training(make_app) -> None:  # type: ignore[no-untyped-def]
-    ProofScreen.SETTINGS = MoonsSettings(n_samples=60, mlp_epochs=1_000_000, report_every=1)
-    app = make_app("part05")
+async def test_ui_answers_keys_while_training(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")  # the help overlay opens mid-training
         assert app.screen.__class__.__name__ == "HelpScreen"
         await pilot.press("escape")
         await pilot.press("escape")  # and Escape on the part cancels
         await app.workers.wait_for_complete()
-        assert not app.get_screen("part05").training
+        screen = app.get_screen("part05")
+        assert isinstance(screen, ProofScreen)
+        assert not screen.state.training
 
 
-async def test_footer_fits_80_columns(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app("part05")
+async def test_footer_fits_80_columns(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         rendered = str(app.screen.query_one(KeyBar).render())

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from neuron_tui.lesson.part06 import LETTERS
 from neuron_tui.lesson.progress import Progress, ProgressStore
-from neuron_tui.screens.parts.part06 import LETTERS, QuizScreen
+from neuron_tui.screens.parts.part06 import QuizScreen
 
 SIZE = (80, 24)
 
@@ -68,13 +69,13 @@ async def test_arrows_and_enter_answer_and_go_on(make_app) -> None:  # type: ign
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("down", "down", "up", "down")
-        assert screen.cursor == 2
+        assert screen.state.cursor == 2
         await pilot.press("up", "up", "up")  # wraps round
-        assert screen.cursor == 3
+        assert screen.state.cursor == 3
         await pilot.press("enter")
-        assert screen.answers[0] == 3
+        assert screen.state.answers[0] == 3
         await pilot.press("enter")
-        assert screen.index == 1
+        assert screen.state.index == 1
         assert "Question 2 of 5" in text(screen, "#quiz-head")
 
 
@@ -86,7 +87,7 @@ async def test_all_right_scores_5_and_is_saved(  # type: ignore[no-untyped-def]
         screen = app.screen
         for index in range(5):
             await pilot.press(right_letter(screen, index), "enter")
-        assert screen.showing_results
+        assert screen.state.showing_results
         assert "Your score: 5/5" in text(screen, "#prompt")
         assert "reached the aim" in text(screen, "#prompt")
     data = json.loads(progress_path.read_text(encoding="utf-8"))
@@ -108,8 +109,8 @@ async def test_a_low_score_then_retake_keeps_the_best(  # type: ignore[no-untype
         assert "aim is 4/5" in text(screen, "#prompt")
         assert "Best score so far: 3/5" in text(screen, "#feedback")
         await pilot.press("r")
-        assert not screen.showing_results
-        assert screen.answers == [None] * 5
+        assert not screen.state.showing_results
+        assert screen.state.answers == [None] * 5
         assert "Question 1 of 5" in text(screen, "#quiz-head")
         assert app.progress.quiz_best == 3
         for index in range(5):
@@ -141,8 +142,8 @@ async def test_a_half_done_quiz_resumes_at_the_next_question(  # type: ignore[no
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert screen.answers[:2] == [1, 0]
-        assert screen.index == 2
+        assert screen.state.answers[:2] == [1, 0]
+        assert screen.state.index == 2
         assert "Question 3 of 5" in text(screen, "#quiz-head")
 
 
@@ -156,5 +157,5 @@ async def test_a_finished_quiz_resumes_at_the_score(  # type: ignore[no-untyped-
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert screen.showing_results
+        assert screen.state.showing_results
         assert "Best score so far: 4/5" in text(screen, "#feedback")

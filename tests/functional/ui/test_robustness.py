@@ -7,6 +7,7 @@ import os
 import pytest
 
 from neuron_tui.app import NeuronApp
+from neuron_tui.compat import screen_strips
 from neuron_tui.screens.dialogs.too_small import TooSmallScreen
 from neuron_tui.terminal import TerminalProfile
 
@@ -28,27 +29,25 @@ async def test_tiny_window_shows_a_notice_and_resumes(make_app) -> None:  # type
         await pilot.pause()
         assert not isinstance(app.screen, TooSmallScreen)
         assert app.current_page == "part02"
-        assert app.screen.neuron.w1 == pytest.approx(0.1)  # the learner's work is intact
+        assert app.screen.state.neuron.w1 == pytest.approx(0.1)  # the learner's work is intact
 
 
 @pytest.mark.parametrize("page", PAGES)
 async def test_every_screen_survives_resizes(content, page: str) -> None:  # type: ignore[no-untyped-def]
-    from neuron_tui.model.moons import MoonsSettings
-    from neuron_tui.screens.parts.part05 import ProofScreen
+    from neuron_tui.lesson.proof_training import MoonsSettings
+    from neuron_tui.lesson.registry import LESSON
 
-    ProofScreen.SETTINGS = MoonsSettings(n_samples=60, mlp_epochs=20, neuron_epochs=50)
-    try:
-        app = NeuronApp(content, start_page=page)
-        async with app.run_test(size=(80, 24)) as pilot:
-            for size in ((40, 12), (80, 24), (200, 60), (61, 20), (80, 24)):
-                await pilot.resize_terminal(*size)
-                await pilot.pause()
-                await pilot.pause()
-                assert isinstance(app.screen, TooSmallScreen) == (size == (40, 12))
-            await app.workers.wait_for_complete()
-            assert app.current_page == page
-    finally:
-        ProofScreen.SETTINGS = MoonsSettings()
+    fast = MoonsSettings(n_samples=60, mlp_epochs=20, neuron_epochs=50)
+    lesson = LESSON.with_options("part05", settings=fast)
+    app = NeuronApp(content, start_page=page, lesson=lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in ((40, 12), (80, 24), (200, 60), (61, 20), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, TooSmallScreen) == (size == (40, 12))
+        await app.workers.wait_for_complete()
+        assert app.current_page == page
 
 
 async def test_resizing_while_training_keeps_training(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -60,10 +59,10 @@ async def test_resizing_while_training_keeps_training(make_app) -> None:  # type
         await pilot.pause(0.1)
         await pilot.resize_terminal(80, 24)
         for _ in range(200):
-            if not screen.training:
+            if not screen.state.training:
                 break
             await pilot.pause(0.05)
-        assert not screen.training
+        assert not screen.state.training
         assert "Converged" in str(screen.query_one("#guidance").render())
 
 
@@ -80,7 +79,7 @@ async def test_ascii_profile_draws_only_ascii(content) -> None:  # type: ignore[
             await pilot.press("shift+right", "down", "shift+right", "g", "question_mark")
             await pilot.pause()
             filters = app.get_line_filters()
-            for strip in app.screen._compositor.render_strips():
+            for strip in screen_strips(app.screen):
                 segments = list(strip)
                 for line_filter in filters:
                     segments = line_filter.apply(segments, Color(0, 0, 0))

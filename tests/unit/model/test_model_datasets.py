@@ -12,7 +12,6 @@ from neuron_tui.model import (
     forty_points,
     or_gate,
     train_test_split_indices,
-    two_moons,
     xor,
 )
 
@@ -68,16 +67,6 @@ def test_gates() -> None:
     X, _ = xor()
     X[0, 0] = 9.0
     assert xor()[0][0, 0] == 0.0  # each call returns fresh arrays
-
-
-def test_two_moons() -> None:
-    X, y = two_moons()
-    assert X.shape == (200, 2) and y.shape == (200,)
-    assert np.bincount(y).tolist() == [100, 100]
-    X2, y2 = two_moons(seed=0)
-    assert np.array_equal(X, X2) and np.array_equal(y, y2)
-    assert not np.allclose(X, two_moons(seed=1)[0])
-    assert two_moons(n_samples=50, noise=0.0)[0].shape == (50, 2)
 
 
 def test_train_test_split_indices() -> None:

@@ -1,112 +1,77 @@
-"""Part 05's experiment: the single neuron against scikit-learn's MLP on the two moons."""
+"""Scores on a train/test split, and the single neuron's fit (pure NumPy)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from neuron_tui.model import Neuron
-from neuron_tui.model.moons import (
-    HIDDEN_UNIT_STEPS,
-    MoonsResult,
-    MoonsSettings,
-    TrainingProgress,
-    make_data,
-    next_hidden_units,
-    run,
-    train_both,
-)
-
-#: Small and quick: what the UI tests use too.
-FAST = MoonsSettings(n_samples=60, neuron_epochs=60, mlp_epochs=20, report_every=5)
+from neuron_tui.model import Neuron, sigmoid
+from neuron_tui.model.moons import FitResult, SplitData, TrainingProgress, accuracy, train_neuron
 
 
-@pytest.fixture(scope="module")
-def default_result() -> MoonsResult:
-    return run(MoonsSettings())
+def blobs(seed: int = 0, n: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Two overlapping clouds: no line gets all of them right."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    X = rng.normal(size=(n, 2)) + np.where(y[:, None] == 1, 0.5, -0.5)
+    return X, y.astype(np.int64)
 
 
-def test_defaults_neuron_near_85_and_mlp_at_95_or_more(default_result: MoonsResult) -> None:
-    neuron, mlp = default_result.neuron, default_result.mlp
-    for score in (neuron.train_accuracy, neuron.test_accuracy):
-        assert 0.80 <= score <= 0.90
-    for score in (mlp.train_accuracy, mlp.test_accuracy):
-        assert score >= 0.95
-    assert mlp.loss < neuron.loss
+def test_split_is_seeded_disjoint_and_complete() -> None:
+    X, y = blobs()
+    data = SplitData.split(X, y, test_fraction=0.25, seed=3)
+    assert len(data.test) == 10 and len(data.train) == 30
+    assert sorted([*data.train.tolist(), *data.test.tolist()]) == list(range(40))
+    assert np.array_equal(data.X_test, X[data.test])
+    assert np.array_equal(data.y_train, y[data.train])
+    again = SplitData.split(X, y, test_fraction=0.25, seed=3)
+    assert np.array_equal(again.test, data.test)
 
 
-def test_default_numbers_are_reproducible(default_result: MoonsResult) -> None:
-    again = run(MoonsSettings())
-    assert again.neuron.test_accuracy == default_result.neuron.test_accuracy
-    assert again.mlp.train_accuracy == default_result.mlp.train_accuracy
-    assert again.mlp.loss == pytest.approx(default_result.mlp.loss)
+def test_limits_hold_every_point_on_half_steps() -> None:
+    X, y = blobs()
+    data = SplitData.split(X, y, 0.25, 0)
+    (x_low, x_high), (y_low, y_high) = data.limits()
+    assert x_low < X[:, 0].min() and X[:, 0].max() < x_high
+    assert y_low < X[:, 1].min() and X[:, 1].max() < y_high
+    assert all((2 * edge).is_integer() for edge in (x_low, x_high, y_low, y_high))
 
 
-def test_neuron_reaches_logistic_regression_minimum(default_result: MoonsResult) -> None:
+def test_accuracy_and_wrong_points_agree() -> None:
+    X, y = blobs()
+    data = SplitData.split(X, y, 0.25, 1)
+
+    def proba(points: np.ndarray) -> np.ndarray:
+        return sigmoid(points[:, 0])  # a fixed line x1 = 0
+
+    fit = FitResult.score("line", proba, data, loss=0.5, iterations=0)
+    predicted = (X[:, 0] >= 0).astype(np.int64)
+    assert fit.train_accuracy == pytest.approx(np.mean(predicted[data.train] == y[data.train]))
+    assert fit.test_accuracy == pytest.approx(1 - fit.wrong(data.X_test, data.y_test).mean())
+    assert accuracy(proba, X[:0], y[:0]) != accuracy(proba, X[:0], y[:0])  # nan: no points
+
+
+def test_neuron_reports_every_n_epochs_and_at_the_end() -> None:
+    X, y = blobs()
+    data = SplitData.split(X, y, 0.25, 2)
+    updates = list(train_neuron(data, epochs=23, learning_rate=0.5, report_every=5))
+    progress, fit = updates[:-1], updates[-1]
+    assert all(isinstance(u, TrainingProgress) and u.model == "neuron" for u in progress)
+    assert [u.iteration for u in progress] == [5, 10, 15, 20, 23]
+    assert isinstance(fit, FitResult) and fit.iterations == 23
+    assert fit.loss == pytest.approx(progress[-1].loss)
+
+
+def test_neuron_reaches_logistic_regression_minimum() -> None:
     """The project's neuron is logistic regression: same loss as sklearn's C=inf."""
     from sklearn.linear_model import LogisticRegression
 
-    data = default_result.data
+    X, y = blobs(seed=5, n=80)
+    data = SplitData.split(X, y, 0.25, 5)
+    *_, fit = train_neuron(data, epochs=3000, learning_rate=1.0, report_every=1000)
+    assert isinstance(fit, FitResult)
     model = LogisticRegression(C=np.inf, max_iter=10000, tol=1e-12).fit(data.X_train,
                                                                         data.y_train)
     optimum = Neuron(*model.coef_[0], model.intercept_[0]).loss(data.X_train, data.y_train)
-    assert default_result.neuron.loss == pytest.approx(optimum, abs=1e-6)
-    assert default_result.neuron.test_accuracy == pytest.approx(model.score(data.X_test,
-                                                                            data.y_test))
-
-
-def test_data_is_split_into_disjoint_train_and_test() -> None:
-    data = make_data(MoonsSettings())
-    assert len(data.train) == 150 and len(data.test) == 50
-    assert not set(data.train.tolist()) & set(data.test.tolist())
-    (x_low, x_high), (y_low, y_high) = data.limits()
-    assert x_low < data.X[:, 0].min() and data.X[:, 0].max() < x_high
-    assert y_low < data.X[:, 1].min() and data.X[:, 1].max() < y_high
-
-
-def test_training_reports_progress_then_the_result() -> None:
-    updates = list(train_both(FAST))
-    progress = [u for u in updates if isinstance(u, TrainingProgress)]
-    assert isinstance(updates[-1], MoonsResult)
-    assert [u.model for u in progress] == ["neuron"] * 3 + ["mlp"] * 4
-    assert progress[-1].iteration == progress[-1].total == 20
-    assert all(np.isfinite(u.loss) for u in progress)
-
-
-def test_stopping_early_is_cancelling() -> None:
-    updates = train_both(MoonsSettings(n_samples=60, mlp_epochs=10_000, report_every=1))
-    seen = [next(updates) for _ in range(5)]
-    updates.close()  # nothing left running
-    assert all(isinstance(u, TrainingProgress) for u in seen)
-
-
-def test_one_hidden_unit_is_no_better_than_the_neuron() -> None:
-    result = run(MoonsSettings(hidden_units=1))
-    assert result.mlp.test_accuracy <= result.neuron.test_accuracy + 0.05
-
-
-def test_probabilities_and_wrong_points() -> None:
-    result = run(FAST)
-    data = result.data
-    for fit in (result.neuron, result.mlp):
-        p = fit.proba(data.X)
-        assert p.shape == (60,) and np.all((p >= 0) & (p <= 1))
-        wrong = fit.wrong(data.X_test, data.y_test)
-        assert fit.test_accuracy == pytest.approx(1 - wrong.mean())
-
-
-def test_settings_are_clamped() -> None:
-    settings = MoonsSettings()
-    assert settings.with_noise(0.0).noise == 0.05
-    assert settings.with_noise(1.0).noise == 0.4
-    assert settings.with_noise(0.25 + 1e-9).noise == 0.25
-    assert settings.with_hidden_units(0).hidden_units == 1
-    assert settings.with_hidden_units(500).hidden_units == 64
-
-
-def test_hidden_unit_steps() -> None:
-    assert next_hidden_units(16, 1) == 24
-    assert next_hidden_units(16, -1) == 12
-    assert next_hidden_units(64, 1) == 64
-    assert next_hidden_units(1, -1) == 1
-    assert HIDDEN_UNIT_STEPS[0] == 1 and HIDDEN_UNIT_STEPS[-1] == 64
+    assert fit.loss == pytest.approx(optimum, abs=1e-6)
+    assert fit.test_accuracy == pytest.approx(model.score(data.X_test, data.y_test))

@@ -1,8 +1,10 @@
-"""The lesson as textual-serve starts it for one browser tab: progress lives for the tab.
+"""The lesson as `serve web` starts it for one browser tab: progress lives for the tab.
 
 Web learners are anonymous, so each tab keeps its progress in a temporary
 folder that is removed when the tab's lesson ends; nothing is shared between
-tabs and the teacher's own progress file is never touched.
+tabs and the teacher's own progress file is never touched. It is a lesson
+process's entry point (beside `__main__`), not part of the server, which starts it
+by module name and never imports it.
 """
 
 from __future__ import annotations

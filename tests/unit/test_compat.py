@@ -1,0 +1,110 @@
+"""The private attributes neuron_tui/compat.py relies on still exist upstream.
+
+Each test fails with the library's name and installed version, so an upgrade that
+renames one says exactly what to fix in compat.py before anything else breaks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import asyncssh
+import pytest
+from textual.app import App
+from textual.screen import Screen
+from textual_plotext.plot import Plot
+
+from neuron_tui import compat
+
+
+def upstream(package: str) -> str:
+    return f"{package} {version(package)}"
+
+
+async def test_textual_app_keeps_line_filters_and_notifications() -> None:
+    app: App[None] = App()
+    async with app.run_test():
+        assert isinstance(getattr(app, "_filters", None), list), (
+            f"{upstream('textual')}: App._filters is gone; update compat.add_line_filter")
+        assert hasattr(app, "_notifications"), (
+            f"{upstream('textual')}: App._notifications is gone; update "
+            "compat.app_notifications")
+        assert hasattr(app.screen, "_compositor"), (
+            f"{upstream('textual')}: Screen._compositor is gone; update compat.screen_strips")
+        assert compat.screen_strips(app.screen)
+
+
+def test_textual_app_has_the_fatal_error_hook() -> None:
+    for name in ("_fatal_error", "_close_messages_no_wait"):
+        assert callable(getattr(App, name, None)), (
+            f"{upstream('textual')}: App.{name} is gone; update compat.FatalErrorHook")
+    assert "_compositor" in inspect.getsource(Screen.__init__), upstream("textual")
+
+
+def test_the_fatal_error_hook_routes_to_on_fatal_error() -> None:
+    class Hooked(compat.FatalErrorHook):
+        def on_fatal_error(self) -> None:
+            self.called = True
+
+    hooked = Hooked()
+    hooked._fatal_error()
+    assert hooked.called
+
+
+def test_textual_plotext_plot_has_set_size() -> None:
+    plot = Plot()
+    assert callable(getattr(plot, "_set_size", None)), (
+        f"{upstream('textual-plotext')}: Plot._set_size is gone; update compat.set_plot_size")
+    compat.set_plot_size(plot, 30, 10)
+    plot.plot([0, 1], [0, 1])
+    lines = plot.build().splitlines()
+    assert len(lines) == 10
+
+
+def test_asyncssh_connection_keeps_its_transport() -> None:
+    source = inspect.getsource(asyncssh.connection.SSHConnection)
+    assert "self._transport" in source, (
+        f"{upstream('asyncssh')}: SSHConnection._transport is gone; update "
+        "compat.ssh_transport_backlog")
+
+
+@pytest.mark.parametrize("transport, expected", [(None, 0), (object(), 0)])
+def test_transport_backlog_is_zero_when_unknown(transport: object, expected: int) -> None:
+    class Connection:
+        _transport = transport
+
+    assert compat.ssh_transport_backlog(Connection()) == expected
+
+
+def test_transport_backlog_reads_the_buffer() -> None:
+    class Transport:
+        def get_write_buffer_size(self) -> int:
+            return 1234
+
+    class Connection:
+        _transport = Transport()
+
+    assert compat.ssh_transport_backlog(Connection()) == 1234
+
+
+#: The library privates compat.py wraps; no other file of the package or tests names them.
+PRIVATES = ("_filters", "_fatal_error", "_close_messages_no_wait", "_compositor",
+            "_notifications", "_set_size", "_transport", "_option_string_actions")
+
+
+def test_no_other_module_touches_a_library_private() -> None:
+    """compat.py is the only place: a regression guard for the rule itself."""
+    package = Path(compat.__file__).parent
+    pattern = re.compile(r"\.(" + "|".join(PRIVATES) + r")\b")
+    files = [*package.rglob("*.py"), *package.parent.joinpath("tests").rglob("*.py"),
+             *package.parent.joinpath("benchmarks").rglob("*.py")]
+    offenders = [
+        f"{path}:{number}"
+        for path in files if path.name not in ("compat.py", "test_compat.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not offenders, offenders

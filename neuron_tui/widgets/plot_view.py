@@ -71,7 +71,6 @@ class PlotView(Widget):
         self._strips: list[Strip] = []
         self._built_size: tuple[int, int] = (0, 0)
         self._rebuild_pending = False
-        self.builds = 0
 
     def show_figure(self, figure: Figure) -> None:
         """Show `figure`, unless a figure with the same key is already on screen."""
@@ -114,7 +113,6 @@ class PlotView(Widget):
         if not glyphs().unicode:
             text = text.translate(ASCII_FRAME)
         lines = text.split("\n")[:height]
-        self.builds += 1
         size_changed = (width, height) != self._built_size
         old_lines = self._ansi_lines
         old_strips = self._strips

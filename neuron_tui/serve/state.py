@@ -1,4 +1,4 @@
-"""Where the classroom servers keep their files, and how learner names become file names.
+"""Where the classroom servers keep their files (learner names: :mod:`neuron_tui.serve.names`).
 
 The state folder is ``$NEURON_TUI_STATE_DIR`` when set, else the user's state
 folder from platformdirs (``~/.local/state/neuron-tui`` on Linux). The SSH
@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 from pathlib import Path
 
-__all__ = ["STATE_DIR_VARIABLE", "default_state_dir", "is_loopback", "learner_file_name"]
+__all__ = ["STATE_DIR_VARIABLE", "default_state_dir", "is_loopback"]
 
 #: The same variable the lesson reads (neuron_tui.lesson.progress.STATE_DIR_VARIABLE).
 STATE_DIR_VARIABLE = "NEURON_TUI_STATE_DIR"
-
-_UNSAFE = re.compile(r"[^a-z0-9._-]+")
-MAX_NAME_LENGTH = 32
 
 
 def default_state_dir() -> Path:
@@ -30,17 +26,6 @@ def default_state_dir() -> Path:
     from platformdirs import user_state_path
 
     return user_state_path("neuron-tui")
-
-
-def learner_file_name(username: str) -> str:
-    """A safe file stem for an SSH user name: lower case, ``[a-z0-9._-]``, at most 32.
-
-    Anything else becomes ``_``; leading and trailing dots, dashes and
-    underscores are dropped (so no ``..`` or hidden files); an empty result is
-    ``learner``. Case is folded so ``Ada`` and ``ada`` resume the same progress.
-    """
-    name = _UNSAFE.sub("_", username.lower()).strip("._-")[:MAX_NAME_LENGTH].strip("._-")
-    return name or "learner"
 
 
 def is_loopback(host: str) -> bool:

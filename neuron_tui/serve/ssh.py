@@ -60,6 +60,11 @@ LEARNERS_FOLDER = "learners"
 OUTPUT_HIGH_WATER = 64 * 1024
 #: ... and is read again once the backlog is below this.
 OUTPUT_LOW_WATER = 16 * 1024
+#: Told to a learner whose lesson was ended by a signal (e.g. out of memory).
+LESSON_STOPPED = (
+    "\r\nneuron-tui: the lesson was stopped (it may have run out of memory); "
+    "your progress up to the last step is saved\r\n"
+)
 #: The only terminal names passed to the lesson as TERM.
 _SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 
@@ -376,8 +381,14 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
     def _child_exit(self, code: int) -> None:
         """The learner quit the lesson: pass on its exit status and close the session."""
         self.classroom.sessions.discard(self)
+        if code < 0:
+            # Ended by a signal: the kernel's out-of-memory killer, a crash in a library
+            # at a memory limit, or the teacher. The lesson saved progress at every step.
+            log.info("lesson for %r ended by signal %d", self.server.username, -code)
         if self.chan is not None:
             with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
+                if code < 0:
+                    self.chan.write_stderr(LESSON_STOPPED.encode())
                 self.chan.exit(code if 0 <= code <= 255 else 1)
 
     def connection_lost(self, exc: Exception | None) -> None:

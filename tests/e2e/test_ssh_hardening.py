@@ -6,6 +6,7 @@ Connections from other loopback addresses (``ssh -b 127.0.0.N``; all of
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.ptyharness import PtyApp, default_env
+from neuron_tui.lesson.registry import LESSON
 from tests.e2e.conftest import ServerProcess, ssh_argv
 from tests.e2e.test_ssh import OPENING, PART_TWO, START, run_client, wait_gone
 
@@ -266,3 +268,27 @@ def test_clients_dropping_mid_drawing_leave_no_traceback_and_one_end_line(
         last.close()
     assert "Traceback" not in server.log and "BrokenPipeError" not in server.log, server.log
     assert sum("lesson ended for 'stays'" in line for line in server.log.splitlines()) == 1
+
+
+def test_a_lesson_ended_by_the_kernel_says_so_in_one_line_and_the_class_carries_on(
+    ssh_server: ServerProcess,
+) -> None:
+    with PtyApp(ssh_argv(ssh_server.port, "other"), cols=80, rows=24) as other:
+        other.wait_for(OPENING, timeout=START)
+        with PtyApp(ssh_argv(ssh_server.port, "hog"), cols=80, rows=24) as hog:
+            hog.wait_for(OPENING, timeout=START)
+            hog.press("2")
+            hog.wait_for(PART_TWO, timeout=10)
+            (lesson,) = [pid for pid in ssh_server.wait_for_lessons(2) if "hog" in " ".join(
+                Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0"))]
+            os.kill(lesson, signal.SIGKILL)  # what the out-of-memory killer does
+            assert hog.wait(timeout=10) != 0
+            hog.wait_for("the lesson was stopped", timeout=5)
+            stopped = [line for line in hog.output().decode().splitlines() if "stopped" in line]
+            assert len(stopped) == 1
+        progress = ssh_server.state_dir / "learners" / "hog.json"
+        assert LESSON.part(2).key in json.loads(progress.read_text())["visited"]
+        other.press("2")
+        other.wait_for(PART_TWO, timeout=10)
+        other.press("q")
+        assert other.wait(timeout=10) == 0

@@ -209,6 +209,13 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
     app = NeuronApp(content, start_page=start_page, store=store, notices=notices,
                     profile=profile, lesson=lesson)
     app.run()
+    if app.out_of_memory:
+        print(
+            "neuron-tui: the lesson reached its memory limit and had to stop; "
+            "your progress is saved.",
+            file=sys.stderr,
+        )
+        return 3
     if app.crash_log is not None or (app.return_code or 0) not in (0, None):
         where = f" Details are in {app.crash_log}." if app.crash_log else ""
         print(

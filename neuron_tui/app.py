@@ -11,15 +11,19 @@ import asyncio
 import datetime as dt
 import importlib
 import signal
+import sys
 import traceback
 from pathlib import Path
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.geometry import Size
 from textual.screen import Screen
 
 from neuron_tui.compat import FatalErrorHook, add_line_filter
+from neuron_tui.fair_driver import KeyBacklog, capped_size, lesson_driver_class
 from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
@@ -61,6 +65,8 @@ class NeuronApp(FatalErrorHook, App[None]):
         `notices` are told to the learner once the first screen is up (e.g. that a
         damaged progress file was moved aside).
         """
+        #: Keys waiting for the lesson; the driver drops keys beyond its limit.
+        self.key_backlog = KeyBacklog()
         super().__init__()
         self.profile = profile or TerminalProfile()
         if self.profile.ascii:
@@ -69,6 +75,8 @@ class NeuronApp(FatalErrorHook, App[None]):
             add_line_filter(self, AsciiFilter())
         #: Where the last unexpected error was written, if one happened.
         self.crash_log: Path | None = None
+        #: True when the lesson ended because it reached its memory limit.
+        self.out_of_memory = False
         self.lesson = lesson
         start_page = start_page or lesson.first
         if not lesson.has_page(start_page):
@@ -101,6 +109,21 @@ class NeuronApp(FatalErrorHook, App[None]):
         self.call_after_refresh(self.check_size)
 
     # ---------------------------------------------------------------- terminal
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, with a bounded key backlog and a capped drawing size."""
+        return lesson_driver_class(super().get_driver_class(), self.key_backlog)
+
+    @property
+    def size(self) -> Size:
+        """The size the lesson draws at: the terminal's, capped (see fair_driver)."""
+        size = super().size
+        return Size(*capped_size(size.width, size.height))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.key_backlog.done()
+        await super().on_event(event)
+
     def frame_seconds(self, seconds: float) -> float:
         """The time between animation frames: `seconds`, or slower on a slow link."""
         if self.profile.low_bandwidth:
@@ -149,11 +172,14 @@ class NeuronApp(FatalErrorHook, App[None]):
         Textual would print a traceback; a learner gets one line naming the file
         instead (printed by the command line after the terminal is restored).
         """
+        # Under `serve` a lesson has a memory limit: reaching it is no bug to report.
+        self.out_of_memory = isinstance(sys.exc_info()[1], MemoryError)
         try:
             self.save_progress()
         except Exception:  # noqa: BLE001 - the crash report matters more now
             pass
-        self.crash_log = write_crash_log(traceback.format_exc())
+        if not self.out_of_memory:
+            self.crash_log = write_crash_log(traceback.format_exc())
         self.close_now()
 
     def _screen_name(self, page: str) -> str:

@@ -77,3 +77,45 @@ def screen_strips(screen: Any) -> list[Any]:
 def app_notifications(app: Any) -> list[Any]:
     """The notifications a Textual app is showing now (Textual 8: `App._notifications`)."""
     return list(app._notifications)
+
+
+def explain_refused_user_names(connection_module: Any, message: str) -> None:
+    """Make asyncssh refuse a user name SASLprep rejects with `message`, not its own words.
+
+    asyncssh 2.x checks every user name with SASLprep (the module-level `saslprep`
+    that `asyncssh.connection` imported) before any server callback runs, and
+    disconnects with texts like "Unassigned character in string" (an emoji is
+    unassigned in SASLprep's Unicode 3.2 tables). Only that private reference can
+    change the text a learner reads. Safe to call twice.
+    """
+    original = connection_module.saslprep
+    if getattr(original, "neuron_tui_wrapped", False):
+        return
+    error_class = connection_module.SASLPrepError
+
+    def saslprep(text: str) -> str:
+        try:
+            return original(text)
+        except error_class:
+            raise error_class(message) from None
+
+    saslprep.neuron_tui_wrapped = True  # type: ignore[attr-defined]
+    connection_module.saslprep = saslprep
+
+
+def filter_terminal_size(driver_class: Any, size_filter: Any) -> Any:
+    """A subclass of a Textual driver whose reported terminal size passes `size_filter`.
+
+    Textual 8's Linux driver asks for the size in the private
+    `LinuxDriver._get_terminal_size` (at start and on every SIGWINCH) and posts
+    the Resize straight to the app, past any public hook. `size_filter(driver,
+    (width, height))` returns the size the app is told.
+    """
+    original = getattr(driver_class, "_get_terminal_size", None)
+    if original is None:
+        return driver_class
+
+    def _get_terminal_size(self: Any) -> tuple[int, int]:
+        return size_filter(self, original(self))
+
+    return type(driver_class.__name__, (driver_class,), {"_get_terminal_size": _get_terminal_size})

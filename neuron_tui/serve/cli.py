@@ -15,6 +15,7 @@ from typing import Any
 
 from neuron_tui.argparsing import OneLineErrorParser
 from neuron_tui.paths import STATE_DIR_VARIABLE, default_state_dir
+from neuron_tui.serve.limits import LessonLimits
 from neuron_tui.serve.state import is_loopback
 
 __all__ = ["add_serve_parser", "build_parser", "main", "run_serve"]
@@ -132,6 +133,36 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="run learners' lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
     )
     ssh.add_argument(
+        "--lesson-memory",
+        type=_bounded_int(0, 1_048_576, "--lesson-memory"),
+        default=LessonLimits.memory_mib,
+        metavar="MIB",
+        help=f"address space each lesson may use, in MiB (default {LessonLimits.memory_mib}; "
+        "0: no limit)",
+    )
+    ssh.add_argument(
+        "--lesson-nice",
+        type=_bounded_int(0, 19, "--lesson-nice"),
+        default=LessonLimits.nice,
+        metavar="N",
+        help=f"run lessons N nice steps below the server (default {LessonLimits.nice})",
+    )
+    ssh.add_argument(
+        "--lesson-open-files",
+        type=_bounded_int(0, 1_048_576, "--lesson-open-files"),
+        default=LessonLimits.open_files,
+        metavar="N",
+        help=f"open files each lesson may hold (default {LessonLimits.open_files}; 0: no limit)",
+    )
+    ssh.add_argument(
+        "--lesson-processes",
+        type=_bounded_int(0, 4_194_304, "--lesson-processes"),
+        default=LessonLimits.processes,
+        metavar="N",
+        help="processes and threads of the server's user a lesson may start "
+        f"(default {LessonLimits.processes}; 0: no limit)",
+    )
+    ssh.add_argument(
         "--state-dir",
         type=Path,
         metavar="DIR",
@@ -229,6 +260,12 @@ def run_serve(args: argparse.Namespace) -> int:
         allow_uncompressed=args.allow_uncompressed,
         low_bandwidth=args.low_bandwidth,
         content=content,
+        lesson_limits=LessonLimits(
+            memory_mib=args.lesson_memory,
+            nice=args.lesson_nice,
+            open_files=args.lesson_open_files,
+            processes=args.lesson_processes,
+        ),
     )
     try:
         return asyncio.run(serve_forever(config))

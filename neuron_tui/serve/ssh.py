@@ -9,8 +9,11 @@ are refused, and the client's environment variables never reach the lesson.
 The server offers zlib compression only (so a plain ``ssh`` client, which
 offers ``none,zlib@openssh.com``, ends up compressing) unless
 ``allow_uncompressed`` adds ``none``. Connections are capped in total and per
-client address; an unauthenticated connection has ``login_timeout`` seconds to
-log in, and an authenticated one that opens no lesson in that time is closed.
+client address, counting only learners who have logged in; connections still
+logging in are bounded apart from them, and password guessing is slowed per
+address (:mod:`neuron_tui.serve.auth`). An unauthenticated connection has
+``login_timeout`` seconds to log in, and an authenticated one that opens no
+lesson in that time is closed.
 """
 
 from __future__ import annotations
@@ -29,9 +32,16 @@ from typing import Any
 
 import asyncssh
 
-from neuron_tui.compat import ssh_transport_backlog
+from neuron_tui.compat import explain_refused_user_names, ssh_transport_backlog
+from neuron_tui.serve.auth import AuthPolicy, LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.child import LessonChild
-from neuron_tui.serve.state import learner_file_name
+from neuron_tui.serve.limits import LessonLimits
+from neuron_tui.serve.names import (
+    NAME_REFUSAL,
+    UnusableName,
+    check_learner_name,
+    learner_file_name,
+)
 
 __all__ = [
     "Classroom",
@@ -50,10 +60,13 @@ LEARNERS_FOLDER = "learners"
 OUTPUT_HIGH_WATER = 64 * 1024
 #: ... and is read again once the backlog is below this.
 OUTPUT_LOW_WATER = 16 * 1024
+#: Told to a learner whose lesson was ended by a signal (e.g. out of memory).
+LESSON_STOPPED = (
+    "\r\nneuron-tui: the lesson was stopped (it may have run out of memory); "
+    "your progress up to the last step is saved\r\n"
+)
 #: The only terminal names passed to the lesson as TERM.
 _SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
-#: Wait after a wrong password (slows guessing; each connection gets few tries).
-WRONG_PASSWORD_DELAY = 1.0
 
 
 @dataclass
@@ -73,6 +86,10 @@ class SSHServeConfig:
     allow_uncompressed: bool = False
     low_bandwidth: bool = False
     content: Path | None = None
+    #: Password attempts, backoff and the bound on connections still logging in.
+    auth_policy: AuthPolicy = field(default_factory=AuthPolicy)
+    #: Memory, priority, files and processes each lesson may use (None: no limits).
+    lesson_limits: LessonLimits | None = field(default_factory=LessonLimits)
     #: The lesson's command line, before its per-learner flags (tests may change it).
     lesson_argv: list[str] = field(
         default_factory=lambda: [sys.executable, "-I", "-m", "neuron_tui"]
@@ -121,10 +138,16 @@ class Classroom:
         self.connections: set[ClassroomServer] = set()
         self.sessions: set[LessonSession] = set()
         self.per_address: dict[str, int] = {}
+        #: Connections that have not logged in yet (they never count against the class).
+        self.logging_in = LoginGate(
+            config.auth_policy.max_unauthenticated, config.max_per_address
+        )
+        self.passwords = PasswordGuard(config.auth_policy)
+        self.log_throttle = Throttle()
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def admit(self, server: ClassroomServer) -> str | None:
-        """Count a connection in; a one-line reason when it is over a cap."""
+        """Count a logged-in connection in; a one-line reason when it is over a cap."""
         if server in self.connections:
             return None
         if len(self.connections) >= self.config.max_sessions:
@@ -171,7 +194,8 @@ class Classroom:
     def learner_argv_env(self, username: str, term: str) -> tuple[list[str], dict[str, str]]:
         """The lesson's command line and its whole (clean) environment for one learner."""
         name = learner_file_name(username)
-        argv = list(self.config.lesson_argv)
+        limits = self.config.lesson_limits
+        argv = (limits.argv() if limits is not None else []) + list(self.config.lesson_argv)
         env = {
             "TERM": term,
             "LANG": "C.UTF-8",
@@ -181,6 +205,9 @@ class Classroom:
             "NEURON_TUI_SSH": "1",
             # Opening a link must never start a program on the server: `true` does nothing.
             "BROWSER": "true",
+            # One BLAS thread a lesson: fair on a shared server, and far less memory.
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
         }
         if self.config.low_bandwidth:
             env["NEURON_TUI_LOW_BANDWIDTH"] = "1"
@@ -316,7 +343,14 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
     def _child_output(self, data: bytes) -> None:
         if self.chan is None or self.child is None:
             return
-        self.chan.write(data)
+        try:
+            self.chan.write(data)
+        except (BrokenPipeError, ConnectionError, asyncssh.Error):
+            # The learner went away while the lesson was drawing: a normal end, not an
+            # error. Stop reading; connection_lost ends the lesson.
+            self.child.pause_output()
+            self.chan = None
+            return
         if self._backlog() > OUTPUT_HIGH_WATER:
             self.child.pause_output()
             self._schedule_backlog_check()
@@ -347,16 +381,31 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
     def _child_exit(self, code: int) -> None:
         """The learner quit the lesson: pass on its exit status and close the session."""
         self.classroom.sessions.discard(self)
+        if code < 0:
+            # Ended by a signal: the kernel's out-of-memory killer, a crash in a library
+            # at a memory limit, or the teacher. The lesson saved progress at every step.
+            log.info("lesson for %r ended by signal %d", self.server.username, -code)
         if self.chan is not None:
-            self.chan.exit(code if 0 <= code <= 255 else 1)
+            with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
+                if code < 0:
+                    self.chan.write_stderr(LESSON_STOPPED.encode())
+                self.chan.exit(code if 0 <= code <= 255 else 1)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.chan = None
         if self.child is not None and self._ending is None:
-            self._ending = asyncio.get_running_loop().create_task(self.end())
+            self._ending = asyncio.get_running_loop().create_task(self._end())
             self.classroom.keep(self._ending)
 
     async def end(self) -> None:
-        """End the lesson (HUP, TERM, KILL) and reap it."""
+        """End the lesson (HUP, TERM, KILL) and reap it; any later call waits for the first."""
+        if self._ending is None:
+            self._ending = asyncio.get_running_loop().create_task(self._end())
+            self.classroom.keep(self._ending)
+        if self._ending is not asyncio.current_task():
+            await asyncio.shield(self._ending)
+
+    async def _end(self) -> None:
         if self._poll is not None:
             self._poll.cancel()
             self._poll = None
@@ -380,27 +429,55 @@ class ClassroomServer(asyncssh.SSHServer):
         self.username = "learner"
         self.session: LessonSession | None = None
         self._idle: asyncio.TimerHandle | None = None
+        self._wrong_passwords = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername")
         if peer:
             self.address = str(peer[0])
+        admitted, displaced = self.classroom.logging_in.enter(self)
+        if not admitted:
+            if self.classroom.log_throttle.allow("busy " + self.address):
+                log.info("too many connections logging in from %s; closing new ones", self.address)
+            # Before the SSH greeting nothing can be said: just close.
+            asyncio.get_running_loop().call_soon(conn.abort)
+        elif isinstance(displaced, ClassroomServer) and displaced.conn is not None:
+            displaced.conn.disconnect(
+                asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                "neuron-tui: the server is busy with logins; please try again",
+            )
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._idle is not None:
             self._idle.cancel()
+        self.classroom.logging_in.leave(self)
         self.classroom.release(self)
         if self.session is not None:
             self.session.connection_lost(exc)
 
+    def _refuse(self, code: int, reason: str) -> None:
+        assert self.conn is not None
+        self.conn.disconnect(code, reason)
+
     def begin_auth(self, username: str) -> bool:
         self.username = username
-        reason = self.classroom.admit(self)
-        if reason is not None:
-            log.info("turned away %r from %s: %s", username, self.address, reason)
-            assert self.conn is not None
-            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
+        try:
+            check_learner_name(username)
+        except UnusableName as error:
+            log.info("refused the name %r from %s: %s", username, self.address, error)
+            self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_REFUSAL)
+            return True
+        blocked = self.classroom.passwords.blocked_for(self.address)
+        if blocked and self.password_auth_supported():
+            if self.classroom.log_throttle.allow("blocked " + self.address):
+                log.info("refused %s: blocked after wrong passwords", self.address)
+            minutes = max(1, round(blocked / 60))
+            self._refuse(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                "neuron-tui: too many wrong passwords from your address; "
+                f"try again in {minutes} minute{'s' if minutes != 1 else ''}",
+            )
             return True
         return self.config.auth_required
 
@@ -409,16 +486,46 @@ class ClassroomServer(asyncssh.SSHServer):
 
     async def validate_password(self, username: str, password: str) -> bool:
         expected = self.config.password
+        passwords = self.classroom.passwords
+        if passwords.blocked_for(self.address):
+            self._refuse(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                "neuron-tui: too many wrong passwords from your address; try again later",
+            )
+            return False
         if expected is not None and hmac.compare_digest(password.encode(), expected.encode()):
             return True
-        log.info("wrong password for %r from %s", username, self.address)
-        await asyncio.sleep(WRONG_PASSWORD_DELAY)
+        self._wrong_passwords += 1
+        policy = self.config.auth_policy
+        delay = passwords.wrong_password(self.address)
+        # Never the attempted password: a near miss would put the class code in the log.
+        log.info(
+            "wrong password for %r from %s (attempt %d of %d; %d from this address lately)",
+            username,
+            self.address,
+            self._wrong_passwords,
+            policy.attempts_per_connection,
+            passwords.failures(self.address),
+        )
+        await asyncio.sleep(delay)
+        if self._wrong_passwords >= policy.attempts_per_connection:
+            self._refuse(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                "neuron-tui: wrong class password; check it and connect again",
+            )
         return False
 
     def kbdint_auth_supported(self) -> bool:
         return False
 
     def auth_completed(self) -> None:
+        # Only now does the connection count against the class caps.
+        self.classroom.logging_in.leave(self)
+        reason = self.classroom.admit(self)
+        if reason is not None:
+            log.info("turned away %r from %s: %s", self.username, self.address, reason)
+            self._refuse(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
+            return
         # Only a lesson session may keep a connection open: close one that opens none.
         self._idle = asyncio.get_running_loop().call_later(
             self.config.login_timeout, self._close_if_idle
@@ -472,6 +579,7 @@ async def start_ssh_server(
 ) -> tuple[asyncssh.SSHAcceptor, Classroom, asyncssh.SSHKey]:
     """Listen for learners; returns the acceptor, the shared classroom and the host key."""
     key = load_host_key(config.state_dir)
+    explain_refused_user_names(asyncssh.connection, NAME_REFUSAL)
     classroom = classroom or Classroom(config)
     ports: list[int] = [config.port]
 
@@ -548,6 +656,8 @@ async def serve_forever(config: SSHServeConfig, out: Any = None) -> int:
         f"  compression:            {compression}",
         f"  sessions:               at most {config.max_sessions}, "
         f"{config.max_per_address} per address",
+        "  each lesson may use:    "
+        + (config.lesson_limits.describe() if config.lesson_limits else "no limits"),
         f"  progress is kept in:    {classroom.learners_dir}",
         "Press Ctrl+C to stop (every running lesson is ended).",
     ]

@@ -4,7 +4,8 @@ textual-serve starts ``python -I -m neuron_tui.web_lesson`` for every
 browser tab that opens the page and relays its terminal over a websocket. It
 listens on 127.0.0.1 unless told otherwise; on any other address anyone who
 reaches the port gets a lesson (a process on this computer), so the command
-warns and suggests a reverse proxy with TLS and a login in front.
+warns and suggests a reverse proxy with TLS and a login in front. The page
+fetches nothing from any other host (:mod:`neuron_tui.serve.webpage`).
 """
 
 from __future__ import annotations
@@ -53,8 +54,12 @@ def serve_web(
 ) -> int:
     """Serve the lesson until Ctrl+C; returns the exit code."""
     import os
+    import shutil
 
+    import textual_serve
     from textual_serve.server import Server
+
+    from neuron_tui.serve.webpage import write_local_templates
 
     if not is_loopback(host):
         print(EXPOSED_WARNING.format(host=host, port=port), file=sys.stderr, flush=True)
@@ -64,12 +69,14 @@ def serve_web(
     os.environ["NEURON_TUI_WEB"] = "1"
     if low_bandwidth:
         os.environ["NEURON_TUI_LOW_BANDWIDTH"] = "1"
+    templates = write_local_templates(Path(textual_serve.__file__).parent / "templates")
     server = Server(
         lesson_command(content),
         host=host,
         port=port,
         title="neuron-tui: the neuron",
         public_url=(public_url or public_url_for(host, port)).rstrip("/"),
+        templates_path=templates,
     )
     try:
         server.serve()
@@ -79,4 +86,6 @@ def serve_web(
             file=sys.stderr,
         )
         return 1
+    finally:
+        shutil.rmtree(templates, ignore_errors=True)
     return 0

@@ -149,3 +149,54 @@ def test_lesson_in_headless_chromium(web_server: int, tmp_path: Path) -> None:
             assert shot.stat().st_size > 10_000
         finally:
             context.close()
+
+
+def test_the_page_fetches_nothing_from_another_host(web_server: int, tmp_path: Path) -> None:
+    """Every request the page makes (fonts, scripts, the websocket) goes to the server."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("the system's chromium is not installed: apt-get install chromium")
+    from urllib.parse import urlparse
+
+    terminal = WebTerminal()
+    requested: list[str] = []
+    with playwright_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=executable,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1100, "height": 700},
+        )
+        try:
+            # Every request, and every other host refused (an offline classroom).
+            context.on("request", lambda request: requested.append(request.url))
+            context.route(
+                "**/*",
+                lambda route: route.continue_()
+                if urlparse(route.request.url).hostname == "127.0.0.1"
+                else route.abort(),
+            )
+            page = context.new_page()
+
+            def on_websocket(ws) -> None:  # type: ignore[no-untyped-def]
+                requested.append(ws.url)
+                terminal.resize_from(ws.url)
+                ws.on("framereceived", terminal.feed)
+
+            page.on("websocket", on_websocket)
+            page.goto(f"http://127.0.0.1:{web_server}/", wait_until="load")
+            deadline = time.monotonic() + 30
+            while "The neuron" not in terminal.text:
+                assert time.monotonic() < deadline, f"no lesson in the browser:\n{terminal.text}"
+                page.wait_for_timeout(100)
+            page.wait_for_load_state("networkidle")
+            fonts = page.evaluate("document.fonts.check('16px \"Roboto Mono\"')")
+        finally:
+            context.close()
+    assert requested, "no request recorded"
+    elsewhere = [url for url in requested if urlparse(url).netloc != f"127.0.0.1:{web_server}"]
+    assert not elsewhere, f"the page fetched from other hosts: {elsewhere}"
+    assert any("/fonts/" in url for url in requested), "the font is not served locally"
+    assert fonts

@@ -71,6 +71,25 @@ def test_asyncssh_connection_keeps_its_transport() -> None:
         "compat.ssh_transport_backlog")
 
 
+def test_textual_linux_driver_asks_for_its_size_privately() -> None:
+    from textual.drivers.linux_driver import LinuxDriver
+
+    assert callable(getattr(LinuxDriver, "_get_terminal_size", None)), (
+        f"{upstream('textual')}: LinuxDriver._get_terminal_size is gone; update "
+        "compat.filter_terminal_size (the lesson's drawing-size cap)")
+    capped = compat.filter_terminal_size(LinuxDriver, lambda driver, size: (7, 5))
+    assert capped is not LinuxDriver and issubclass(capped, LinuxDriver)
+
+
+def test_asyncssh_checks_user_names_with_its_own_saslprep() -> None:
+    import asyncssh.connection as connection
+
+    assert callable(getattr(connection, "saslprep", None)) and hasattr(
+        connection, "SASLPrepError"), (
+        f"{upstream('asyncssh')}: asyncssh.connection.saslprep is gone; update "
+        "compat.explain_refused_user_names")
+
+
 @pytest.mark.parametrize("transport, expected", [(None, 0), (object(), 0)])
 def test_transport_backlog_is_zero_when_unknown(transport: object, expected: int) -> None:
     class Connection:
@@ -92,7 +111,8 @@ def test_transport_backlog_reads_the_buffer() -> None:
 
 #: The library privates compat.py wraps; no other file of the package or tests names them.
 PRIVATES = ("_filters", "_fatal_error", "_close_messages_no_wait", "_compositor",
-            "_notifications", "_set_size", "_transport", "_option_string_actions")
+            "_notifications", "_set_size", "_transport", "_option_string_actions",
+            "_get_terminal_size")
 
 
 def test_no_other_module_touches_a_library_private() -> None:

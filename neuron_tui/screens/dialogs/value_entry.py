@@ -16,6 +16,9 @@ from textual.widgets import Input, Label
 from neuron_tui.widgets.slider import Slider
 from neuron_tui.widgets.still_input import StillInput
 
+#: Characters the box takes: any sensible number ("-12.5e-3") is far shorter.
+MAX_VALUE_CHARACTERS = 24
+
 
 def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None, str]:
     """Read a number typed by a learner: (value, "") or (None, why it was refused)."""
@@ -71,6 +74,7 @@ class ValueEntryScreen(ModalScreen[float | None]):
             yield StillInput(
                 value=self.slider.formatted_value().strip(),
                 select_on_focus=True,
+                max_length=MAX_VALUE_CHARACTERS,
                 id="entry",
             )
             yield Label("Enter sets it · Escape keeps the old value", id="why")

@@ -52,9 +52,14 @@ OPENING_MARKER = "The neuron"
 HELLO_MARKER = "Hello, world"
 
 
-def part_marker(part: int) -> str:
-    """Text in part ``part``'s title bar (the opening's menu lists titles without it)."""
-    return f"Part {part:02d} ·"
+def part_marker(part: int) -> re.Pattern[str]:
+    """Part ``part``'s title bar: "Part 01 ·" at the start of the top line.
+
+    Anchored to the title bar, because the opening names the next part in the same
+    words ("Start with Part 01 · The atom"): an unanchored marker is found before the
+    key is handled and the measurement ends early with nothing counted.
+    """
+    return re.compile(rf"\A neuron-tui\s+Part {part:02d} ·")
 
 
 def lesson_argv(part: int | None = None) -> list[str]:

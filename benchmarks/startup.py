@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 import sys
@@ -76,7 +77,7 @@ class Target:
 
     name: str
     argv: list[str]
-    marker: str
+    marker: str | re.Pattern[str]
     runs: list[Run] = field(default_factory=list)
     failure: str | None = None
 

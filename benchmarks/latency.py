@@ -12,6 +12,9 @@ The held-key test sends 90 Right keys at 30 a second to Part 02's w₁ slider an
 times from the last key to the last byte of output (the final frame), and checks
 the final value is on screen.
 
+The lesson text's figures (`l`, first and later opens; Part 03's side text at
+120×40) come from :mod:`benchmarks.lesson_text` and are part of this run.
+
 Usage::
 
     python -m benchmarks.latency [--quick] [--json FILE]
@@ -26,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks import lesson_text
 from benchmarks.bytes import setup_part02_line
 from benchmarks.common import (
     Figure,
@@ -158,7 +162,7 @@ def _series_figures(group: str, series: Series) -> list[Figure]:
 
 
 def run(quick: bool = False) -> list[Figure]:
-    """Latency figures: Part 01 and Part 02 slider steps, and the held-key test."""
+    """Latency figures: Part 01 and Part 02 slider steps, the held-key test, `l`."""
     steps = 10 if quick else 60
     group = "key to screen (pty, 80×24, 256 colours)"
     figures: list[Figure] = []
@@ -191,7 +195,7 @@ def run(quick: bool = False) -> list[Figure]:
             app.send("q")
     except (TimeoutError, OSError) as err:
         figures.append(failed(group, "Part 02 slider step", "ms", err, limit=MEDIAN_LIMIT_MS))
-    return figures
+    return figures + lesson_text.run(quick)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

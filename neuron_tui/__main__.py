@@ -246,13 +246,15 @@ def progress_path_problem(path: Path) -> str:
 
 def apply_terminal_profile(args: argparse.Namespace) -> TerminalProfile:
     """Decide how to draw (ASCII, colour, bandwidth) and set it up before the app starts."""
-    from neuron_tui.glyphs import ASCII, CONSOLE, UNICODE, use_glyphs
+    from neuron_tui.glyphs import ASCII, CONSOLE, UNICODE, colourless, use_glyphs
     from neuron_tui.terminal import detect_profile
 
     profile = detect_profile(
         ascii_flag=args.ascii, no_color_flag=args.no_color, low_bandwidth_flag=args.low_bandwidth
     )
-    use_glyphs(ASCII if profile.ascii else UNICODE if profile.braille else CONSOLE)
+    chosen = ASCII if profile.ascii else UNICODE if profile.braille else CONSOLE
+    # Without colour a wrong point cannot be amber: it is drawn as a capital (O, X).
+    use_glyphs(colourless(chosen) if profile.no_color else chosen)
     if profile.no_color:
         os.environ["NO_COLOR"] = "1"  # Textual reads it when the app is created
     if profile.low_bandwidth:

@@ -8,6 +8,7 @@ a part looks as the learner left it when they come back.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import importlib
 import signal
@@ -21,6 +22,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
 
 from neuron_tui.compat import FatalErrorHook, add_line_filter
 from neuron_tui.fair_driver import KeyBacklog, capped_size, lesson_driver_class
@@ -31,6 +33,23 @@ from neuron_tui.terminal import TerminalProfile, too_small
 
 #: Frames a second at most while something animates in low-bandwidth mode.
 LOW_BANDWIDTH_FPS = 4
+
+#: Rich's names for terminals with only 16 colours (a Linux console, old Windows).
+SIXTEEN_COLOUR_SYSTEMS = ("standard", "windows")
+
+
+def sixteen_colour_theme() -> Theme:
+    """Textual's dark theme, readable in 16 colours.
+
+    Reduced to 16 colours, the dark theme's panel (title bar, footer) becomes grey,
+    and orange keys on grey are 1:1, white text 3.9:1; its text-secondary is 4.4:1.
+    Here the panel is black like the page, and secondary is the primary blue, so
+    every text colour is at least 4.5:1 (tests/unit/test_contrast.py).
+    """
+    dark = BUILTIN_THEMES["textual-dark"]
+    return dataclasses.replace(dark, name="neuron-16-colours", panel="#000000",
+                               secondary=dark.primary)
+
 
 class NeuronApp(FatalErrorHook, App[None]):
     """The lesson: its registry's pages in order, with the keys that work everywhere."""
@@ -68,6 +87,10 @@ class NeuronApp(FatalErrorHook, App[None]):
         #: Keys waiting for the lesson; the driver drops keys beyond its limit.
         self.key_backlog = KeyBacklog()
         super().__init__()
+        if self.console.color_system in SIXTEEN_COLOUR_SYSTEMS:
+            theme = sixteen_colour_theme()
+            self.register_theme(theme)
+            self.theme = theme.name
         self.profile = profile or TerminalProfile()
         if self.profile.ascii:
             from neuron_tui.widgets.ascii_filter import AsciiFilter
@@ -104,7 +127,7 @@ class NeuronApp(FatalErrorHook, App[None]):
         self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
         for notice in self.notices:
-            self.notify(notice, title="Progress", severity="warning", timeout=12)
+            self.notify(f"Progress: {notice}", severity="warning", timeout=12)
         self.notices.clear()
         self.call_after_refresh(self.check_size)
 
@@ -234,10 +257,15 @@ class NeuronApp(FatalErrorHook, App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        lesson_screen = self.get_screen(self.current_page)
-        entries = getattr(lesson_screen, "help_entries", lambda: [])()
-        title = getattr(lesson_screen, "heading", "neuron-tui")
-        self.push_screen(HelpScreen(title, entries, self.lesson.number_keys))
+        # Built once a page and kept: a page's keys do not change, and the second
+        # `?` then opens at once.
+        name = f"help:{self.current_page}"
+        if not self.is_screen_installed(name):
+            lesson_screen = self.get_screen(self.current_page)
+            entries = getattr(lesson_screen, "help_entries", lambda: [])()
+            title = getattr(lesson_screen, "heading", "neuron-tui")
+            self.install_screen(HelpScreen(title, entries, self.lesson.number_keys), name)
+        self.push_screen(name)
 
     def progress_visit(self, page: str) -> None:
         """Record that the learner is on `page`."""
@@ -279,7 +307,7 @@ class NeuronApp(FatalErrorHook, App[None]):
         self.progress = merged
         if notice and notice not in self._told:
             self._told.add(notice)
-            self.notify(notice, title="Progress", severity="warning", timeout=12)
+            self.notify(f"Progress: {notice}", severity="warning", timeout=12)
 
 
 def write_crash_log(details: str) -> Path | None:

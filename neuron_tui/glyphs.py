@@ -2,12 +2,17 @@
 
 Every widget asks `glyphs()` instead of hard-coding box drawing, braille or Greek,
 so one switch (``--ascii``, or an output encoding that cannot show Unicode) turns
-the whole lesson into ASCII.
+the whole lesson into ASCII. Without colour (NO_COLOR) a wrongly classified point
+cannot be marked amber, so `colourless` gives the set that draws it as a capital.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+#: The glyphs of wrongly classified points where colour cannot mark them: the
+#: class's own letter, in capitals (wrong A, wrong B).
+CAPITAL_WRONG = ("O", "X")
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,11 @@ class GlyphSet:
     knob: str
     class_a: str
     class_b: str
+    #: A point of class A or B the model gets wrong: its own glyph, drawn amber and
+    #: bold where there is colour, a capital where there is none.
+    wrong_a: str
+    wrong_b: str
+    #: Both wrong marks as legends and counts name them ("o/x").
     wrong: str
     check: str
     cross: str
@@ -48,7 +58,9 @@ UNICODE = GlyphSet(
     knob="●",
     class_a="o",
     class_b="x",
-    wrong="✗",
+    wrong_a="o",
+    wrong_b="x",
+    wrong="o/x",
     check="✓",
     cross="✗",
     arrow="▶",
@@ -76,7 +88,9 @@ ASCII = GlyphSet(
     knob="O",
     class_a="o",
     class_b="x",
-    wrong="!",
+    wrong_a=CAPITAL_WRONG[0],
+    wrong_b=CAPITAL_WRONG[1],
+    wrong="/".join(CAPITAL_WRONG),
     check="ok",
     cross="X",
     arrow=">",
@@ -101,6 +115,15 @@ ASCII = GlyphSet(
 CONSOLE = replace(UNICODE, name="console", line_marker="•")
 
 _current: GlyphSet = UNICODE
+
+
+def colourless(glyph_set: GlyphSet) -> GlyphSet:
+    """`glyph_set` for a terminal without colour (NO_COLOR): a wrong point cannot be told
+    by its amber, so it is drawn as a capital (O, X) instead of its own glyph."""
+    if (glyph_set.wrong_a, glyph_set.wrong_b) == CAPITAL_WRONG:
+        return glyph_set
+    return replace(glyph_set, name=f"{glyph_set.name}-colourless", wrong_a=CAPITAL_WRONG[0],
+                   wrong_b=CAPITAL_WRONG[1], wrong="/".join(CAPITAL_WRONG))
 
 
 def glyphs() -> GlyphSet:

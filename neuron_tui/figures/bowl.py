@@ -2,8 +2,9 @@
 
 The loss is shaded in the palette's `LOSS_BANDS` with the region figure's band
 machinery: blank at the bottom of the bowl, denser characters higher up its sides.
-The path gradient descent has taken is a line on top, its start one glyph and the
-current weights another.
+The path gradient descent has taken is a line on top; its start and the current
+weights differ in glyph *and* colour (a grey square, an amber dot). When a big step
+leaves the map, the map zooms out (`VIEWS`) so the whole path stays in view.
 """
 
 from __future__ import annotations
@@ -24,20 +25,44 @@ from neuron_tui.figures.regions import (
     Shading,
     digest,
     draw_shading,
+    line_sample,
     plot_grid,
     whole_ticks,
 )
 from neuron_tui.glyphs import GlyphSet, glyphs
 from neuron_tui.model.training import loss_surface
 
-#: The map's axes are labelled every this many units of weight.
-TICK_STEP = 4
-#: The part of (w₁, w₂) the map shows.
-MAP_LIMITS: tuple[Limits, Limits] = ((-6.0, 10.0), (-6.0, 10.0))
-#: Recompute the bowl when b has moved by more than this since the last map. Each
-#: recompute repaints the whole shaded map (~8 KB over SSH); early epochs move b by
-#: ~0.1, and the bowl's shape barely changes within a quarter unit of b.
+
+@dataclass(frozen=True)
+class View:
+    """A square of (w₁, w₂) the map can show, and how often its axes are labelled."""
+
+    limits: Limits
+    tick_step: int
+
+    def holds(self, w1s: Sequence[float], w2s: Sequence[float]) -> bool:
+        low, high = self.limits
+        return all(low <= value <= high for value in (*w1s, *w2s))
+
+
+#: The map's views, nearest first: it shows the first that holds the whole path. The
+#: first frames the bowl's bottom (about (1.2, 1.2)) and the start; a too-big rate's
+#: first leap lands near (23, 16); a diverging run is stopped before 100.
+VIEWS = (View((-6.0, 10.0), 4), View((-24.0, 24.0), 12), View((-120.0, 120.0), 60))
+#: The part of (w₁, w₂) the map shows when the path fits.
+MAP_LIMITS: tuple[Limits, Limits] = (VIEWS[0].limits, VIEWS[0].limits)
+#: The map's axes are labelled every this many units of weight (nearest view).
+TICK_STEP = VIEWS[0].tick_step
+#: Recompute the bowl when b has moved by more than this since the last map (in the
+#: nearest view; farther views scale it with their width). Each recompute repaints the
+#: whole shaded map (~8 KB over SSH); early epochs move b by ~0.1, and the bowl's
+#: shape barely changes within a quarter unit of b.
 B_TOLERANCE = 0.25
+
+
+def start_glyph(glyph_set: GlyphSet) -> str:
+    """The start of the path: a square (an S in ASCII), unlike the dot of now."""
+    return "■" if glyph_set.unicode else "S"
 
 
 def loss_shading(grid: Grid, surface: npt.ArrayLike) -> Shading:
@@ -53,16 +78,22 @@ class BowlFigure:
     shading: Shading
     path: tuple[tuple[float, float], ...]
     glyph_set: GlyphSet = field(default_factory=glyphs)
+    tick_step: int = TICK_STEP
 
     @property
     def limits(self) -> tuple[Limits, Limits]:
         return self.shading.grid.xlim, self.shading.grid.ylim
 
+    @property
+    def zoomed_out(self) -> bool:
+        """Whether the map shows more than the nearest view (a big step left it)."""
+        return self.limits[0] != VIEWS[0].limits
+
     @cached_property
     def key(self) -> tuple[object, ...]:
         """Equal for two figures that draw the same, different when any input differs."""
         return ("bowl", self.shading.key, digest(np.asarray(self.path, dtype=float)),
-                self.glyph_set)
+                self.glyph_set, self.tick_step)
 
     def draw(self, plot: Plot) -> None:
         """Shade the loss bands, then draw the path and mark its start and its end."""
@@ -70,28 +101,38 @@ class BowlFigure:
         w1_limits, w2_limits = self.limits
         plot.xlim(*w1_limits)
         plot.ylim(*w2_limits)
-        plot.xticks(whole_ticks(w1_limits, TICK_STEP))
-        plot.yticks(whole_ticks(w2_limits, TICK_STEP))
+        plot.xticks(whole_ticks(w1_limits, self.tick_step))
+        plot.yticks(whole_ticks(w2_limits, self.tick_step))
         draw_shading(plot, self.shading, chars)
         w1s, w2s = _finite_path(self.path, self.limits)
         if len(w1s) > 1:
             plot.plot(w1s, w2s, marker=chars.line_marker, color=PALETTE.path)
         if w1s:
-            plot.scatter(w1s[:1], w2s[:1], marker=chars.class_a, color=PALETTE.start)
+            plot.scatter(w1s[:1], w2s[:1], marker=start_glyph(chars), color=PALETTE.start)
             plot.scatter(w1s[-1:], w2s[-1:], marker=chars.dot, color=PALETTE.marker)
 
     def legend(self) -> Content:
-        """What the map's characters mean: the shaded loss bands, the start, now."""
-        chars = self.glyph_set
-        edges = LOSS_BANDS.edges
-        labels = [f"{edge:g}" for edge in edges[1:]] + [f">{edges[-1]:g}"]
-        parts: list[str | tuple[str, str]] = []
-        # The bottom band is blank: nothing to show for it.
-        for glyph, label, colour in zip(LOSS_BANDS.glyphs(chars)[1:], labels,
-                                        LOSS_BANDS.colours[1:], strict=True):
-            parts += [(glyph, colour_style(colour)), f"{label} "]
-        parts += [(chars.class_a, "bold"), " start ", (chars.dot, "bold $warning"), " now"]
-        return Content.assemble(*parts)
+        """What the map's marks mean (see `bowl_legend`)."""
+        return bowl_legend(self.glyph_set, self.zoomed_out)
+
+
+def bowl_legend(chars: GlyphSet, zoomed_out: bool = False) -> Content:
+    """What the map's marks mean, in the colours the map draws them: a line of the loss
+    bands (the blank bottom one named in words), then the path's marks."""
+    edges = LOSS_BANDS.edges
+    labels = [f"<{edge:g}" for edge in edges] + [f">{edges[-1]:g}"]
+    parts: list[str | tuple[str, str]] = []
+    for glyph, label, colour in zip(LOSS_BANDS.glyphs(chars), labels, LOSS_BANDS.colours,
+                                    strict=True):
+        # A blank band shows no glyph and no colour on the map: it is named, in words.
+        parts += ["blank " if glyph == " " else (glyph, colour_style(colour)), label, " "]
+    parts[-1] = "\n"
+    parts += [(start_glyph(chars), colour_style(PALETTE.start, bold=True)), " start  ",
+              (chars.dot, colour_style(PALETTE.marker, bold=True)), " now  ",
+              (line_sample(chars), colour_style(PALETTE.path)), " path"]
+    if zoomed_out:
+        parts.append("  zoomed out")
+    return Content.assemble(*parts)
 
 
 def _finite_path(path: Sequence[tuple[float, float]], limits: tuple[Limits, Limits]
@@ -113,7 +154,7 @@ class BowlMap:
 
     def __init__(self, X: npt.NDArray[np.float64], y: npt.NDArray[np.int64]) -> None:
         self.X, self.y = X, y
-        self._key: tuple[float, int, int] | None = None
+        self._key: tuple[float, int, int, View] | None = None
         self._shading: Shading | None = None
 
     @property
@@ -123,12 +164,19 @@ class BowlMap:
 
     def figure(self, b: float, columns: int, rows: int,
                path: tuple[tuple[float, float], ...]) -> BowlFigure:
-        """The map near `b` at this size, with `path` drawn on it."""
+        """The map near `b` at this size, in the nearest view that holds `path`."""
+        w1s, w2s = _finite_path(path, (VIEWS[-1].limits, VIEWS[-1].limits))
+        view = next((view for view in VIEWS if view.holds(w1s, w2s)), VIEWS[-1])
+        tolerance = B_TOLERANCE * _width(view.limits) / _width(VIEWS[0].limits)
         key = self._key
-        if key is None or key[1:] != (columns, rows) or abs(key[0] - b) > B_TOLERANCE:
-            grid = plot_grid(*MAP_LIMITS, (columns, rows), per_cell=1)
+        if key is None or key[1:] != (columns, rows, view) or abs(key[0] - b) > tolerance:
+            grid = plot_grid(view.limits, view.limits, (columns, rows), per_cell=1)
             surface = loss_surface(self.X, self.y, b, grid.xs, grid.ys)
-            self._key = (b, columns, rows)
+            self._key = (b, columns, rows, view)
             self._shading = loss_shading(grid, surface)
         assert self._shading is not None
-        return BowlFigure(self._shading, path)
+        return BowlFigure(self._shading, path, tick_step=view.tick_step)
+
+
+def _width(limits: Limits) -> float:
+    return limits[1] - limits[0]

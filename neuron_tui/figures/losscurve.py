@@ -1,4 +1,8 @@
-"""Part 03's second figure: the loss after each epoch, as a line."""
+"""Part 03's second figure: the loss after each epoch, as a line.
+
+Earlier runs are drawn faintly behind the current one on the same axes, so a crawl,
+a good run and an oscillating one can be compared side by side.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from neuron_tui.glyphs import glyphs
 
 #: The x axis shows at least this many epochs, so the first steps do not fill it.
 MIN_EPOCHS_SHOWN = 20
+#: Earlier runs: the curve's colour at half its brightness.
+EARLIER_COLOUR = tuple(channel // 2 for channel in PALETTE.curve)
 
 
 def axis_end(last_epoch: int) -> int:
@@ -29,21 +35,40 @@ def axis_end(last_epoch: int) -> int:
     return end
 
 
-def draw_loss_curve(plot: Plot, losses: Sequence[float]) -> None:
-    """Draw loss against epoch (epoch 0 = before training); non-finite values are skipped."""
-    chars = glyphs()
+def _finite(losses: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, losses) of the finite losses, epoch 0 first."""
     values = np.asarray(losses, dtype=float)
-    epochs = np.arange(len(values))
     finite = np.isfinite(values)
-    epochs, values = epochs[finite], values[finite]
-    last_epoch = axis_end(int(epochs[-1]) if len(epochs) else 0)
-    top = float(values.max()) if len(values) else 1.0
-    top = max(top, 0.1) * 1.05
+    return np.arange(len(values))[finite], values[finite]
+
+
+def draw_loss_curve(plot: Plot, losses: Sequence[float],
+                    earlier: Sequence[Sequence[float]] = ()) -> None:
+    """Draw loss against epoch (epoch 0 = before training), and each of the `earlier`
+    runs faintly behind it; non-finite values are skipped.
+
+    The axes hold every run; an earlier run that shot up (diverged) is cut at its own
+    start rather than squashing the current run into the floor.
+    """
+    chars = glyphs()
+    epochs, values = _finite(losses)
+    before = [_finite(run) for run in earlier]
+    ends = [int(run_epochs[-1]) for run_epochs, _ in [(epochs, values), *before]
+            if len(run_epochs)]
+    last_epoch = axis_end(max(ends, default=0))
+    tops = [float(values.max()) if len(values) else 0.0]
+    tops += [float(min(run_values.max(), run_values[0])) for _, run_values in before
+             if len(run_values)]
+    top = max(*tops, 0.1) * 1.05
     plot.xlim(0, last_epoch)
     plot.ylim(0.0, top)
     plot.xticks([0, last_epoch])
     plot.yticks([0.0, round(top / 2, 2), round(top, 2)])
     plot.xlabel("epoch")
+    for run_epochs, run_values in before:
+        if len(run_values) > 1:
+            plot.plot(run_epochs.tolist(), run_values.tolist(), marker=chars.line_marker,
+                      color=EARLIER_COLOUR)
     if len(values) > 1:
         plot.plot(epochs.tolist(), values.tolist(), marker=chars.line_marker,
                   color=PALETTE.curve)

@@ -2,6 +2,7 @@
 
 Classes differ by glyph as well as colour (o and x), and the two class colours
 differ in lightness and blue/yellow axis (cyan against rose), not by red/green.
+A wrongly classified point keeps its class's glyph and turns amber and bold.
 Shaded maps are drawn in bands, each with its own character *and* colour, so they
 read on a terminal without colour; every band table the lesson uses is here, and
 legends take their colours from this module rather than copying them.
@@ -23,7 +24,7 @@ RGB = tuple[int, int, int]
 class Palette:
     """RGB colours of everything a plot draws."""
 
-    class_a: RGB = (0, 200, 220)  # cyan
+    class_a: RGB = (32, 216, 232)  # cyan; stays bright cyan (4.5:1 on black) in 16 colours
     class_b: RGB = (255, 90, 150)  # rose
     wrong: RGB = (255, 191, 0)  # amber
     boundary: RGB = (255, 140, 0)  # orange
@@ -49,7 +50,9 @@ class Bands:
 
     `edges` are the upper edges of all bands but the last, in increasing order;
     band i holds values in [edges[i-1], edges[i]). A blank glyph leaves its band
-    unshaded. Values that are not a number go to band `unknown`.
+    unshaded. Values that are not a number go to band `unknown`. `labels` say what
+    each band means in a legend, with "{a}" and "{b}" standing for the class names
+    (empty: the legend shows the bands as one strip from A to B).
     """
 
     edges: tuple[float, ...]
@@ -57,11 +60,14 @@ class Bands:
     ascii_glyphs: tuple[str, ...]
     colours: tuple[RGB, ...]
     unknown: int
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         count = len(self.edges) + 1
         if not (len(self.unicode_glyphs) == len(self.ascii_glyphs) == len(self.colours) == count):
             raise ValueError(f"{count} bands need {count} glyphs of each set and {count} colours")
+        if self.labels and len(self.labels) != count:
+            raise ValueError(f"{count} bands need {count} labels, not {len(self.labels)}")
         if not 0 <= self.unknown < count:
             raise ValueError(f"unknown band {self.unknown} is not one of the {count} bands")
 
@@ -87,6 +93,7 @@ PROBABILITY_BANDS = Bands(
     ascii_glyphs=("-", ".", "=", ":", "+"),
     colours=((0, 90, 105), (0, 125, 140), (120, 120, 120), (150, 60, 95), (110, 40, 70)),
     unknown=2,
+    labels=("sure {a}", "{a}", "unsure", "{b}", "sure {b}"),
 )
 #: The same bands with the unsure middle left blank (Part 04's gates: a few corners
 #: on a small plot, where a shaded middle would hide the boundary the model found).
@@ -103,6 +110,7 @@ MOON_BANDS = Bands(
     ascii_glyphs=(".", ".", ":", ":"),
     colours=((0, 120, 135), (0, 80, 90), (110, 45, 75), (160, 60, 100)),
     unknown=2,
+    labels=("sure {a}", "{a}", "{b}", "sure {b}"),
 )
 #: Mean log loss in seven bands (Part 03's bowl): blank at the bottom, denser
 #: characters up its sides, dark blue to warm brown; what is not a number is the rim.

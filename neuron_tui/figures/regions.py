@@ -3,15 +3,16 @@
 Parts 02, 04 and 05 all draw the same thing: a grid of samples shaded in bands of
 the model's P(class B) (by character as well as colour, so it reads without
 colour), the model's straight line when it has one, the points of class A (o,
-cyan) and B (x, rose), and the points the model gets wrong (an amber third glyph)
-on top. A `RegionFigure` holds exactly that, draws itself on a plotext plot, gives
-its legend, and knows its cache key, so a `PlotView` redraws only when it changes.
+cyan) and B (x, rose), and on top the points the model gets wrong: still o or x,
+so the learner sees their class, but amber and bold (capitals O and X where there
+is no colour: see `neuron_tui.glyphs`). A `RegionFigure` holds exactly that, draws
+itself on a plotext plot, gives its legend (every mark, each band), and knows its
+cache key, so a `PlotView` redraws only when it changes.
 The shading machinery (`Grid`, `Shading`, `draw_shading`) is shared with the loss bowl.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -78,13 +79,14 @@ def plot_grid(xlim: Limits, ylim: Limits, size: tuple[int, int], *, per_cell: in
     return sample_grid(xlim, ylim, columns * per_cell, rows * per_cell)
 
 
-def digest(array: npt.ArrayLike) -> bytes:
-    """A short fingerprint of an array's shape, type and values, for cache keys."""
+def digest(array: npt.ArrayLike) -> tuple[str, tuple[int, ...], int]:
+    """A short fingerprint of an array's shape, type and values, for cache keys.
+
+    Python's own hash of the bytes is enough for a cache that lives in one process,
+    and costs no import: hashlib would load OpenSSL (about 0.6 MiB per learner).
+    """
     values = np.ascontiguousarray(array)
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(f"{values.dtype.str}{values.shape}".encode())
-    hasher.update(values.tobytes())
-    return hasher.digest()
+    return values.dtype.str, values.shape, hash(values.tobytes())
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,35 +183,62 @@ class RegionFigure:
             plot.plot([xa, xb], [ya, yb], marker=chars.line_marker, color=PALETTE.boundary)
         wrong = (np.zeros(len(self.labels), dtype=bool) if self.wrong is None
                  else np.asarray(self.wrong, dtype=bool))
-        for label, marker, colour in ((0, chars.class_a, PALETTE.class_a),
-                                      (1, chars.class_b, PALETTE.class_b)):
-            chosen = self.points[(self.labels == label) & ~wrong]
-            if len(chosen):
-                plot.scatter(chosen[:, 0].tolist(), chosen[:, 1].tolist(), marker=marker,
-                             color=colour)
-        missed = self.points[wrong]
-        if len(missed):
-            plot.scatter(missed[:, 0].tolist(), missed[:, 1].tolist(), marker=chars.wrong,
-                         color=PALETTE.wrong)
+        classes = ((0, chars.class_a, chars.wrong_a, PALETTE.class_a),
+                   (1, chars.class_b, chars.wrong_b, PALETTE.class_b))
+        # Right points first, so a wrong point sharing a cell with one stays visible.
+        for is_wrong in (False, True):
+            for label, marker, wrong_marker, colour in classes:
+                chosen = self.points[(self.labels == label) & (wrong == is_wrong)]
+                if not len(chosen):
+                    continue
+                xs, ys = chosen[:, 0].tolist(), chosen[:, 1].tolist()
+                if is_wrong:
+                    plot.scatter(xs, ys, marker=wrong_marker, color=PALETTE.wrong, style="bold")
+                else:
+                    plot.scatter(xs, ys, marker=marker, color=colour)
 
-    def legend(self, names: tuple[str, str] = ("A", "B")) -> Content:
-        """What the glyphs mean, in the plot's own colours: the classes, wrong, the line
-        (if drawn) and the shading's glyphs from class A to class B (if shaded)."""
+    def legend(self, names: tuple[str, str] = ("A", "B"), width: int | None = None) -> Content:
+        """What every mark means, in the plot's own colours: the classes, the wrong points,
+        the line (if drawn) and each shading band (if shaded).
+
+        With a `width`, entries are packed into lines of at most that many cells, the
+        shading's on lines of their own, and an entry is never split across lines
+        (left to itself, wrapping could part a glyph from its words)."""
         chars = self.glyph_set
         first, second = names
-        entries = [
-            (chars.class_a, PALETTE.class_a, f" {first}"),
-            (chars.class_b, PALETTE.class_b, f" {second}"),
-            (chars.wrong, PALETTE.wrong, " wrong"),
+        marks: list[tuple[str, str, str]] = [
+            (chars.class_a, colour_style(PALETTE.class_a, bold=True), first),
+            (chars.class_b, colour_style(PALETTE.class_b, bold=True), second),
+            (chars.wrong, colour_style(PALETTE.wrong, bold=True), "wrong"),
         ]
         if self.line is not None:
-            entries.append((line_sample(chars), PALETTE.boundary, " line"))
-        parts: list[str | tuple[str, str]] = []
-        for index, (glyph, colour, label) in enumerate(entries):
-            parts += [(glyph, colour_style(colour, bold=True)),
-                      label if index == len(entries) - 1 else f"{label}  "]
+            marks.append((line_sample(chars), colour_style(PALETTE.boundary, bold=True), "line"))
+        groups = [marks]
         if self.shading is not None:
-            arrow = "→" if chars.unicode else "->"
-            strip = "".join(self.shading.table.glyphs(chars)).strip()
-            parts.append((f"  {strip} {first}{arrow}{second}", "$text-muted"))
+            table = self.shading.table
+            glyphs_by_band = table.glyphs(chars)
+            if table.labels:
+                groups.append([(glyph, colour_style(colour), label.format(a=first, b=second))
+                               for glyph, colour, label in zip(glyphs_by_band, table.colours,
+                                                               table.labels, strict=True)
+                               if glyph != " "])
+            else:
+                arrow = "→" if chars.unicode else "->"
+                strip = "".join(glyphs_by_band).strip()
+                groups.append([(strip, "$text-muted", f"{first}{arrow}{second}")])
+        parts: list[str | tuple[str, str]] = []
+        used = 0
+        for number, group in enumerate(groups):
+            for index, (glyph, style, label) in enumerate(group):
+                size = len(glyph) + 1 + len(label)
+                new_line = width is not None and (
+                    (number and not index) or (used and used + 2 + size > width))
+                if new_line:
+                    parts.append("\n")
+                    used = 0
+                elif used:
+                    parts.append("  ")
+                    used += 2
+                parts += [(glyph, style), f" {label}"]
+                used += size
         return Content.assemble(*parts)

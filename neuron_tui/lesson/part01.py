@@ -42,9 +42,26 @@ KNOBS = (
 #: The activations `a` cycles through, starting with the first.
 ACTIVATION_ORDER = tuple(ACTIVATIONS)
 
-GUIDANCE = "Change an input or a weight and follow the number through the three steps."
+#: Short enough for one line at the 60-column minimum.
+GUIDANCE = "Change a number and follow it through the three steps."
 
 Inputs = tuple[float, float, float, float, float]
+
+
+def formula_lines(formula: str, width: int) -> str:
+    """`formula` in lines of at most `width` characters, broken at its division.
+
+    tanh's formula is 41 characters, wider than its place at 80 columns: it is
+    written as a fraction over two lines, the divisor under the numerator,
+    rather than broken wherever a word ends. A formula that fits stays one line.
+    """
+    head, division, tail = formula.partition(" / ")
+    if width <= 0 or len(formula) <= width or not division or len(head) > width:
+        return formula
+    indent = formula.find("= ") + 2 if "= " in formula else 0
+    if indent + 2 + len(tail) > width:
+        indent = 0
+    return f"{head}\n{' ' * indent}/ {tail}"
 
 
 class AtomState:

@@ -2,11 +2,15 @@
 
 The learner starts high on the side of the loss bowl of the 40 points and rolls
 down it one epoch at a time (space), or on a timer (t), at a learning rate they
-choose on a log-scale slider or with a preset (s, d, f). This object owns the
-neuron, the learning rate, every step taken so far, the training run in progress
-and the line of status under the figures; the screen only shows it. A run at a
-rate so large that the weights would overflow stops, is explained, and keeps only
-finite steps.
+choose on a log-scale slider or with a preset: s crawls, d converges, f overshoots
+and oscillates, e diverges. This object owns the neuron, the learning rate, every
+step taken so far, the runs before it (for the loss curve), the training run in
+progress and the line of status under the figures; the screen only shows it.
+
+A run ends by itself at the bottom, after `EPOCH_CAP` epochs (saying how far from
+the bottom it still is), or when it diverges: the loss shoots above twice its start,
+a step throws the weights far off the bowl, or they would overflow. A run that
+diverged keeps its finite steps, so the learner sees the blow-up.
 """
 
 from __future__ import annotations
@@ -14,57 +18,109 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
-from neuron_tui.model.run import FrameSchedule, RunEnd, TrainingRun
-from neuron_tui.model.training import TrainingStep, gradient_descent
+from neuron_tui.model.run import CONVERGENCE_TOLERANCE, FrameSchedule, RunEnd, TrainingRun
+from neuron_tui.model.training import TrainingStep, gradient_descent, train_to_convergence
 from neuron_tui.model.validation import check_learning_rate
 
 #: Where every run starts: high on the side of the bowl, far from the bottom.
 START = (-4.0, 4.0, 0.0)
-#: The learning-rate slider: log scale, 0.001 to 10, 1/10 of a decade a step.
-RATE_MIN, RATE_MAX, RATE_STEP = 0.001, 10.0, 0.1
-#: A run stops by itself after this many epochs, if the loss has not settled before.
-MAX_EPOCHS = 5000
+#: The learning-rate slider: log scale, 0.001 to 1000, 1/10 of a decade a step. On
+#: this bowl up to about 12 converges, about 13 to 50 oscillates, 70 and up diverges.
+RATE_MIN, RATE_MAX, RATE_STEP = 0.001, 1000.0, 0.1
+#: A run stops at this epoch, if it has not settled or diverged before: 95 frames,
+#: under 5 s at 20 frames a second, so even a crawl makes its point in seconds.
+EPOCH_CAP = 500
 #: One epoch a frame at first, so the big early moves show one by one; then one more
 #: every ten frames, up to ten. Frames are counted from 1 (as they always were here).
 FRAME_SCHEDULE = FrameSchedule(first=1, grow_every=10, most=10)
+#: A run has diverged when a step throws a weight beyond this: the bottom is at about
+#: (1.2, 1.2, -0.9), and the log loss, clipped, no longer changes out there.
+WEIGHT_LIMIT = 100.0
+#: A run has diverged when its loss rises above this many times the loss at START.
+CEILING_FACTOR = 2.0
+#: How many earlier runs the loss curve keeps, faintly, beside the current one.
+EARLIER_RUNS_KEPT = 3
+#: An ended run that rose in loss within this many last epochs was still oscillating.
+OSCILLATION_WINDOW = 50
 
 
 @dataclass(frozen=True)
 class Preset:
-    """A named learning rate and the one thing to watch when it runs."""
+    """A named learning rate, the one thing to watch when it runs, and its help line."""
 
     key: str
     name: str
     rate: float
     watch: str
+    help: str
 
 
 PRESETS: dict[str, Preset] = {
     "s": Preset("s", "too small", 0.01,
-                "Too small: each step is tiny, so the path crawls and the loss barely falls."),
+                "Too small: each step is tiny, so the path crawls and the loss barely falls.",
+                "learning rate too small (0.01): crawls, far from the bottom"),
     "d": Preset("d", "good", 1.0,
-                "Good: the path curves down the bowl and the loss settles at its bottom."),
-    "f": Preset("f", "too big", 10.0,
-                "Too big: the first step leaps right past the bottom to the far wall, "
-                "then the path zig-zags back."),
+                "Good: the path curves down the bowl and the loss settles at its bottom.",
+                "a good learning rate (1): settles at the bottom"),
+    "f": Preset("f", "too big", 30.0,
+                "Too big: each step overshoots the bottom, so the path zig-zags across "
+                "the valley and the loss jumps up and down.",
+                "learning rate too big (30): overshoots and oscillates, never settles"),
+    "e": Preset("e", "diverges", 100.0,
+                "Far too big: each step flings the weights far up the other side, "
+                "until the loss shoots up: the run diverges.",
+                "learning rate far too big (100): diverges, the loss shoots up"),
 }
 DEFAULT_RATE = PRESETS["d"].rate
+#: The preset keys in order, as the footer and the help show them.
+PRESET_KEYS = "/".join(PRESETS)
 
-GLOSSARY = (
-    "Learning rate (η): the size of each step downhill. Too small crawls; too big "
-    "overshoots and oscillates, or blows up.\n\n"
-    "Epoch: one full pass over all the training data; here one step.\n\n"
-    "Local minimum: a ditch that is not the deepest spot. This bowl has one bottom; "
-    "big networks have many ditches, and that is mostly fine."
+#: The words of this part, each with what it means (shown one a paragraph by `w`).
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Learning rate (η)", "the size of each step downhill. Too small crawls; too big "
+                          "zig-zags; far too big diverges."),
+    ("Epoch", "one pass over all the training data: one step here."),
+    ("Local minimum", "a ditch that is not the deepest spot. This bowl has one bottom; "
+                      "big networks have many ditches, and that is mostly fine."),
+)
+
+#: What each key of the part does, for the help overlay (the presets come from PRESETS).
+KEY_HELP: tuple[tuple[str, str], ...] = (
+    ("space", "one epoch: one step downhill"),
+    ("t", "run epochs on a timer, or pause"),
+    ("r", "back to the start; the run stays, faintly, on the loss curve"),
+    ("w", "words: show or hide the glossary (learning rate, epoch, local minimum)"),
+    ("←/→", "move the learning rate a tenth of a decade"),
+    ("Shift+←/→", "move the learning rate a whole decade (×10)"),
+    ("Enter", "type an exact learning rate"),
+    *((preset.key, preset.help) for preset in PRESETS.values()),
+    ("any key", "stops a run"),
 )
 
 RUNNING = "Running… any key pauses."
 BACK_AT_START = "Back at the start, high on the side of the bowl."
-BLEW_UP = "This run blew up. Press r to start again, with a smaller rate."
+BLEW_UP = "This run diverged. Press r to start again, then a smaller rate."
 AT_BOTTOM_ALREADY = "Already at the bottom. Press r to roll down again."
+OUT_OF_EPOCHS = f"This run has used its {EPOCH_CAP} epochs. Press r to start again."
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """A run the learner has reset: its loss after each epoch, and its last rate."""
+
+    rate: float
+    losses: tuple[float, ...]
+
+
+@cache
+def bottom_loss() -> float:
+    """The loss at the bottom of the bowl: the least any run can reach."""
+    X, y = forty_points()
+    return train_to_convergence(Neuron(*START), X, y, 3.0, 10_000, tol=1e-13).loss
 
 
 class GradientDescentLesson:
@@ -73,7 +129,7 @@ class GradientDescentLesson:
     `history` holds every step since the start, epoch 0 first; only finite steps
     are ever kept. A training run (`TrainingRun`) is kept across single epochs and
     pauses, and a new one starts when the learning rate changes. Once a run reaches
-    the bottom or blows up, training is blocked until `reset`.
+    the bottom, its epoch cap, or diverges, training is blocked until `reset`.
 
     Args:
         eta: how the learning rate is named in status text ("η", or "lr" in ASCII).
@@ -85,7 +141,9 @@ class GradientDescentLesson:
         self.neuron = Neuron(*START)
         self.learning_rate = DEFAULT_RATE
         self.history: list[TrainingStep] = [TrainingStep.of(self.neuron, self.X, self.y)]
-        #: How the last run ended, when that blocks training (bottom reached, blew up).
+        #: Runs reset before this one, oldest first (at most `EARLIER_RUNS_KEPT`).
+        self.earlier: list[EarlierRun] = []
+        #: How the last run ended, when that blocks training (bottom, cap, diverged).
         self.end: RunEnd | None = None
         #: The line under the figures: what to watch, or what just happened.
         self.status = PRESETS["d"].watch
@@ -110,13 +168,39 @@ class GradientDescentLesson:
         return tuple(step.loss for step in self.history)
 
     @property
+    def loss_ceiling(self) -> float:
+        """A loss above this means the run diverged: twice the loss at the start."""
+        return CEILING_FACTOR * self.history[0].loss
+
+    @property
+    def glossary(self) -> tuple[tuple[str, str], ...]:
+        """The words of this part, with η as this terminal writes it."""
+        return tuple((word.replace("η", self.eta), meaning) for word, meaning in GLOSSARY)
+
+    def readout(self, w1: str = "w₁", w2: str = "w₂") -> list[list[tuple[str, str]]]:
+        """The numbers of now, as rows of (label, value): epoch and loss, the weights,
+        the accuracy (`w1`, `w2`: how this terminal writes their names)."""
+        last = self.last
+        return [[("epoch", f"{last.epoch:<5d}"), ("loss", f"{last.loss:.3f}")],
+                [(w1, weight_text(last.w1)), (w2, weight_text(last.w2)),
+                 ("b", weight_text(last.b))],
+                [("accuracy", f"{last.accuracy * 100:.1f} %")]]
+
+    @property
+    def earlier_label(self) -> str:
+        """Which rates the faint curves were run at ("" when there are none)."""
+        if not self.earlier:
+            return ""
+        return f"faint: {self.eta} " + ", ".join(rate_text(run.rate) for run in self.earlier)
+
+    @property
     def converged(self) -> bool:
         """Whether the last run settled at the bottom of the bowl."""
         return self.end is RunEnd.CONVERGED
 
     @property
     def diverged(self) -> bool:
-        """Whether the last run blew up (its weights would have become infinite)."""
+        """Whether the last run blew up (loss shot up, or the weights flew off)."""
         return self.end is RunEnd.DIVERGED
 
     # --------------------------------------------------------- the learner's
@@ -139,7 +223,11 @@ class GradientDescentLesson:
         return preset
 
     def reset(self) -> None:
-        """Back to the start point; the learning rate stays as it is."""
+        """Back to the start point; the learning rate stays as it is. The run so far
+        is kept, faintly, on the loss curve."""
+        if len(self.history) > 1:
+            self.earlier = [*self.earlier, EarlierRun(self.learning_rate, self.losses)]
+            self.earlier = self.earlier[-EARLIER_RUNS_KEPT:]
         self.neuron.set_params(*START)
         self.history = [TrainingStep.of(self.neuron, self.X, self.y)]
         self.run = None
@@ -170,12 +258,11 @@ class GradientDescentLesson:
 
     # -------------------------------------------------------------- training
     def blocked(self) -> bool:
-        """Whether training cannot go on (blew up, or at the bottom); sets the status."""
-        if self.diverged:
-            self.status = BLEW_UP
-            return True
-        if self.converged:
-            self.status = AT_BOTTOM_ALREADY
+        """Whether training cannot go on (diverged, bottom, cap); sets the status."""
+        reasons = {RunEnd.DIVERGED: BLEW_UP, RunEnd.CONVERGED: AT_BOTTOM_ALREADY,
+                   RunEnd.EXHAUSTED: OUT_OF_EPOCHS}
+        if self.end is not None:
+            self.status = reasons[self.end]
             return True
         return False
 
@@ -183,11 +270,15 @@ class GradientDescentLesson:
         """Take up to `epochs` epochs; True when the run has ended (and why is said)."""
         if self.run is None:
             steps = gradient_descent(self.neuron, self.X, self.y, self.learning_rate,
-                                     MAX_EPOCHS)
-            self.run = TrainingRun(steps, FRAME_SCHEDULE, start_loss=self.last.loss)
+                                     max(0, EPOCH_CAP - self.last.epoch),
+                                     weight_limit=WEIGHT_LIMIT)
+            self.run = TrainingRun(steps, FRAME_SCHEDULE, start_loss=self.last.loss,
+                                   loss_ceiling=self.loss_ceiling)
+        overflowed = False
         for step in self.run.advance(epochs):
-            if step.diverged or not math.isfinite(step.loss):
-                break  # never kept: the weights would not be finite
+            if step.diverged and not _flew_off(step):
+                overflowed = True  # never kept: the next weights would not be finite
+                break
             # Each run numbers its epochs from 1; the learner counts from the start.
             self.history.append(dataclasses.replace(step, epoch=self.last.epoch + 1))
         end = self.run.end
@@ -195,24 +286,74 @@ class GradientDescentLesson:
             self.status = self.watch_message()
             return False
         self.run = None
-        if end is RunEnd.DIVERGED:
-            self.end = end
-            self.neuron.set_params(*self.last.params)
-            self.status = (f"Diverged at epoch {self.last.epoch + 1}: learning rate "
-                           f"{self.learning_rate:.3g} is far too large. Each step overshot "
-                           "so far the weights became infinite. Press r.")
-        elif end is RunEnd.CONVERGED:
-            self.end = end
-            self.status = (f"At the bottom after {self.last.epoch} epochs: loss "
-                           f"{self.last.loss:.3f} cannot go lower. r starts again.")
-        else:
-            self.status = f"Stopped after {MAX_EPOCHS} more epochs."
+        self.end = end
+        self.neuron.set_params(*self.last.params)
+        self.status = self.ending_message(end, overflowed)
         return True
+
+    # ------------------------------------------------------------ what is said
+    def ending_message(self, end: RunEnd, overflowed: bool = False) -> str:
+        """Why the run just ended, and what to do next (`overflowed`: the step that
+        blew up was not kept, its weights would not have been finite)."""
+        last = self.last
+        if end is RunEnd.CONVERGED:
+            return (f"At the bottom after {last.epoch} epochs: loss {last.loss:.3f} "
+                    "cannot go lower. r starts again.")
+        if end is RunEnd.EXHAUSTED:
+            return self.stopped_message()
+        too_big = (f"Diverged at epoch {last.epoch + overflowed}: "
+                   f"{self.eta} = {rate_text(self.learning_rate)} is far too big.")
+        if overflowed:
+            what = "The next step would make the weights infinite."
+        elif _flew_off(last):
+            what = (f"One step threw the weights to ({last.w1:.3g}, {last.w2:.3g}), "
+                    "far off the bowl.")
+        elif last.loss > self.loss_ceiling:
+            what = (f"The loss shot up to {last.loss:.2f}, over twice its start "
+                    f"({self.history[0].loss:.2f}).")
+        else:  # the generator flags only overflow and flying off; the run, the ceiling
+            what = "The loss shot up."
+        return f"{too_big} {what} Press r, then a smaller rate."
+
+    def stopped_message(self) -> str:
+        """The run used its epochs: how far from the bottom, and why."""
+        bottom = bottom_loss()
+        recent = self.losses[-OSCILLATION_WINDOW:]
+        rising = any(later - earlier > CONVERGENCE_TOLERANCE
+                     for earlier, later in zip(recent, recent[1:], strict=False))
+        if rising:
+            return (f"Stopped at epoch {self.last.epoch}: the loss still jumps between "
+                    f"{min(recent):.2f} and {max(recent):.2f}, never settling at the "
+                    f"bottom ({bottom:.3f}). Each step overshoots. r starts again.")
+        gap = self.last.loss - bottom
+        if gap < 5e-4:
+            return (f"Stopped at epoch {self.last.epoch}: loss {self.last.loss:.4f}, just "
+                    f"{gap:.0e} above the bottom, still creeping down. r starts again.")
+        return (f"Stopped at epoch {self.last.epoch}: loss {self.last.loss:.3f}, still "
+                f"{gap:.3f} above the bottom ({bottom:.3f}). r starts again.")
 
     def watch_message(self) -> str:
         """What to watch now, from the preset that matches the learning rate."""
         for preset in PRESETS.values():
             if math.isclose(self.learning_rate, preset.rate, rel_tol=1e-3):
                 return preset.watch
-        return (f"Learning rate {self.eta} = {self.learning_rate:.3g}: watch the path "
-                "and the loss curve.")
+        return (f"Learning rate {self.eta} = {rate_text(self.learning_rate)}: watch the "
+                "path and the loss curve.")
+
+
+def rate_text(rate: float) -> str:
+    """A learning rate as the learner reads it: 0.01, 0.631, 30, 1000, 1e+308."""
+    return f"{rate:.4g}"
+
+
+def _flew_off(step: TrainingStep) -> bool:
+    """Whether `step` threw a weight beyond `WEIGHT_LIMIT` (a blow-up that is still finite,
+    kept so the learner sees it)."""
+    return max(abs(value) for value in step.params) > WEIGHT_LIMIT
+
+
+def weight_text(value: float) -> str:
+    """A weight in at most 7 characters, however far it flew: -4.00, 907, 2e+307."""
+    if abs(value) < 100:
+        return f"{value:5.2f}"
+    return f"{value:5.0f}" if abs(value) < 10_000 else f"{value:.0e}"

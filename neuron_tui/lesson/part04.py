@@ -2,14 +2,20 @@
 
 The state holds the chosen data, both models and their side-by-side training run,
 and says in plain words how each model did. Both train for every one of their
-epochs (no convergence stop): the comparison is at equal effort. On XOR the
-neuron is stuck at 75 % at best; the network, with two or more hidden units,
-reaches 100 %.
+epochs (no convergence stop): the comparison is at equal effort. On XOR no straight
+line gets more than 3 of the 4 corners; the neuron, started at zero, does not even
+move (the corners' pulls cancel) and says 0.50 everywhere. The network, with two or
+more hidden units, reaches 100 %.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from neuron_tui.model.datasets import Dataset, and_gate, or_gate, xor
 from neuron_tui.model.mlp import MLP, MLPStep
@@ -31,11 +37,51 @@ NEURON_RATE = 1.0
 NETWORK_RATE = 1.0
 #: Every network starts from the same seeded weights.
 SEED = 0
-#: Epochs each frame: 2000 epochs take 8 frames, about one second at 8 frames a second.
-SCHEDULE = FrameSchedule(first=250, most=250)
+#: Both plots show the unit square with a margin around the corners (the figures'
+#: GATE_LIMITS; the lesson cannot import figures, a test holds the two equal).
+PLOT_LIMITS = (-0.5, 1.5)
+#: Outputs in this range are drawn blank (the gate plots' unsure middle band): a plot
+#: whose every output is in it shows no band and no line, and says so in words.
+UNSURE = (0.4, 0.6)
+#: The samples (per axis, over PLOT_LIMITS) the verdict checks a model's outputs on.
+CHECK_SAMPLES = 21
+
+Model = Literal["neuron", "network"]
+
+
+@dataclass(frozen=True)
+class DoublingSchedule(FrameSchedule):
+    """Epochs per frame that double from `first` up to `most`: the boundaries are seen
+    forming in the first few frames, the long tail goes in a few big ones, and the
+    first frame is cheap enough to show at once."""
+
+    def epochs(self, frame: int) -> int:
+        return max(1, min(self.first * 2 ** min(frame, 30), self.most))
+
+
+#: 32, 64, 128, 256, then 400 a frame: 2000 epochs in 8 frames, the first within a
+#: few milliseconds of `t`.
+SCHEDULE = DoublingSchedule(first=32, most=400)
 
 UNIVERSAL = ("Universal approximation: one hidden layer with enough units can fit any "
              "continuous function; depth makes that practical.")
+
+
+def percent(fraction: float) -> str:
+    """`75 %`."""
+    return f"{fraction * 100:.0f} %"
+
+
+def unsure_note(probabilities: npt.ArrayLike, model: Model) -> tuple[str, ...]:
+    """What a plot says in words when every output is in the unsure middle (so it shows
+    no band and no line): two short lines, or () when the plot shows something."""
+    values = np.asarray(probabilities, dtype=float)
+    low, high = float(np.min(values)), float(np.max(values))
+    if not (UNSURE[0] <= low and high < UNSURE[1]):
+        return ()
+    if f"{low:.2f}" == f"{high:.2f}":
+        return (f"every output is {low:.2f}:", "no line" if model == "neuron" else "no boundary")
+    return (f"outputs {low:.2f} to {high:.2f}:", "unsure everywhere")
 
 
 class DepthLesson:
@@ -49,7 +95,7 @@ class DepthLesson:
         self.schedule = schedule
         self.dataset_key = "a"
         self.hidden_units = START_HIDDEN
-        #: The last thing that happened, shown under the verdict once trained.
+        #: The last thing that happened (a run's end, a limit), shown under the verdict.
         self.status = ""
         self._runs: tuple[TrainingRun[TrainingStep], TrainingRun[MLPStep]] | None = None
         self.reset_models()
@@ -75,6 +121,21 @@ class DepthLesson:
         """The network's accuracy now, 0 to 1."""
         return self.network.accuracy(self.X, self.y)
 
+    def probabilities(self, model: Model, xs: npt.ArrayLike, ys: npt.ArrayLike,
+                      ) -> npt.NDArray[np.float64]:
+        """`model`'s P(output 1) over the grid xs × ys: one row per y, flattened."""
+        if model == "neuron":
+            grid_x, grid_y = np.meshgrid(xs, ys)
+            cells = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+            return np.asarray(self.neuron.probability(cells), dtype=np.float64)
+        return self.network.predict_proba_grid(xs, ys).ravel()
+
+    def output_range(self, model: Model) -> tuple[float, float]:
+        """The lowest and highest output of `model` over the plot (checked on a grid)."""
+        samples = np.linspace(*PLOT_LIMITS, CHECK_SAMPLES)
+        values = self.probabilities(model, samples, samples)
+        return float(np.min(values)), float(np.max(values))
+
     def reset_models(self) -> None:
         """Fresh, untrained models on the chosen data (any run is dropped)."""
         self.X, self.y = DATASETS[self.dataset_key][1]()
@@ -82,7 +143,7 @@ class DepthLesson:
         self.network = MLP(self.hidden_units, "tanh", seed=SEED)
         self.neuron_epoch = 0
         self.network_epoch = 0
-        #: The neuron's best accuracy over its run: on XOR it never passes 75 %.
+        #: The neuron's best accuracy over its run (on XOR it never leaves 50 %).
         self.best_neuron_accuracy = self.neuron.accuracy(self.X, self.y)
         self._runs = None
         self.trained = False
@@ -94,17 +155,20 @@ class DepthLesson:
             raise ValueError(f"no data set {key!r}: choose one of {', '.join(DATASETS)}")
         self.dataset_key = key
         self.reset_models()
-        self.status = f"{self.dataset_name}: press t to train both."
+        self.status = ""
 
     def change_hidden(self, change: int) -> bool:
         """One hidden unit more or fewer (kept within 1 to 8), with fresh models.
 
         Returns whether the count changed (then the models are reset and the caller
-        retrains); at a limit the status says what the limits are.
+        retrains); at a limit the status says so and what the other key does.
         """
         units = min(MAX_HIDDEN, max(MIN_HIDDEN, self.hidden_units + change))
         if units == self.hidden_units:
-            self.status = f"The network has {MIN_HIDDEN} to {MAX_HIDDEN} hidden units here."
+            self.status = (
+                f"{MAX_HIDDEN} hidden units is the most here; - takes one away."
+                if change > 0 else
+                f"{MIN_HIDDEN} hidden unit is the fewest; + adds one.")
             return False
         self.hidden_units = units
         self.reset_models()
@@ -122,7 +186,7 @@ class DepthLesson:
                         self.schedule, tolerance=None),
         )
         self.trained = True
-        self.status = "Training both… any key stops."
+        self.status = ""
 
     def advance(self) -> bool:
         """Train both by one frame's epochs; True when the run is over (or none runs)."""
@@ -140,7 +204,7 @@ class DepthLesson:
         if all(run.finished or epoch >= EPOCHS for run, epoch in (
                 (neuron_run, self.neuron_epoch), (network_run, self.network_epoch))):
             self._runs = None
-            self.status = f"Trained both for {EPOCHS} epochs."
+            self.status = f"Trained both for {EPOCHS} epochs: t trains again."
             return True
         return False
 
@@ -154,36 +218,46 @@ class DepthLesson:
 
     # ------------------------------------------------------------- verdict
     def verdict(self) -> str:
-        """One plain sentence on each model, once they have trained."""
-        if not self.trained:
-            return (f"{self.dataset_name}, untrained. Press t: the neuron draws one straight "
-                    "line, the network can bend its boundary.")
+        """A plain sentence on each model: untrained, training, or how each did."""
         name = self.dataset_name
-        neuron_pct = self.neuron_accuracy * 100
-        network_pct = self.network_accuracy * 100
-        if self.dataset_key == "x":
-            neuron = (f"One straight line cannot split XOR: the neuron is stuck at "
-                      f"{neuron_pct:.0f} % (75 % at best), unsure everywhere.")
-        elif neuron_pct >= 100:
-            neuron = f"One straight line is enough for {name}: the neuron gets 100 %."
-        else:
-            neuron = f"The neuron is at {neuron_pct:.0f} % so far."
-        if network_pct >= 100:
-            network = (f"The network bends its boundary: 100 % with {self.hidden_units} "
-                       "hidden units." if self.hidden_units > 1 else
-                       "The network gets 100 % with 1 hidden unit.")
-        elif self.hidden_units == 1:
-            network = (f"With 1 hidden unit the network is stuck at {network_pct:.0f} %: "
-                       "one hidden neuron is still one line. Press +.")
-        else:
-            network = f"The network is at {network_pct:.0f} % so far."
-        return f"{neuron} {network}"
-
-    def verdict_text(self) -> str:
-        """What the verdict box shows: the status alone while training, else the verdict
-        with the status under it once the models have trained."""
+        if not self.trained:
+            return (f"{name}, untrained. Press t: the neuron draws one straight line, the "
+                    "network can bend its boundary.")
         if self.training:
-            return self.status
-        if self.status and self.trained:
-            return f"{self.verdict()}\n{self.status}"
-        return self.verdict()
+            epoch = max(self.neuron_epoch, self.network_epoch)
+            return f"Training both on {name}: epoch {epoch} of {EPOCHS}. Any key stops."
+        return f"{self._neuron_verdict()} {self._network_verdict()}"
+
+    @property
+    def finished(self) -> bool:
+        """Whether both models took all their epochs (a run not stopped part-way)."""
+        return min(self.neuron_epoch, self.network_epoch) >= EPOCHS
+
+    def _neuron_verdict(self) -> str:
+        score = percent(self.neuron_accuracy)
+        if self.neuron_accuracy >= 1:
+            return f"One straight line is enough for {self.dataset_name}: the neuron gets {score}."
+        where = f"ends at {score}" if self.finished else f"is at {score} so far"
+        if self.dataset_key == "x":
+            # "75 %" is the best any line can do, not a score the neuron had: say so.
+            return (f"No line splits XOR (the best gets 3 of 4 corners, {percent(0.75)}): the "
+                    f"neuron {where}.")
+        return f"The neuron {where}."
+
+    def _network_verdict(self) -> str:
+        units = self.hidden_units
+        score = percent(self.network_accuracy)
+        if self.network_accuracy >= 1:
+            return (f"The network bends its boundary: {score} with {units} hidden units."
+                    if units > 1 else f"The network gets {score} with 1 hidden unit.")
+        if not self.finished:
+            return f"The network is at {score} so far."
+        low, high = self.output_range("network")
+        if f"{low:.2f}" == f"{high:.2f}" == "0.50":
+            # Outputs of 0.50 fall either side of the threshold by rounding alone.
+            where = f"stuck: every output is 0.50, so its {score} is luck"
+        else:
+            where = f"stuck at {score}"
+        if units == 1:
+            return f"1 hidden unit is still one line: the network is {where}. Press +."
+        return f"With {units} hidden units the network is {where}."

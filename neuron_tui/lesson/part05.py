@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from neuron_tui.glyphs import glyphs
 from neuron_tui.lesson.proof_training import (
+    HIDDEN_UNIT_STEPS,
+    NOISE_MAX,
+    NOISE_MIN,
     NOISE_STEP,
     MoonsResult,
     MoonsSettings,
@@ -24,12 +27,17 @@ from neuron_tui.model.moons import FitResult, TrainingProgress
 Segment = str | tuple[str, str]
 Text = tuple[Segment, ...]
 
-GUIDANCE = "Same moons, two models: only the MLP can bend its boundary around them."
+GUIDANCE = "Two models, same moons: only the MLP's boundary can bend."
 MODEL_NAMES = {"neuron": "single neuron", "mlp": "MLP"}
 #: The two panels, in the order they are shown.
 MODELS = ("neuron", "mlp")
-BAR_WIDTH = 12
+BAR_WIDTH = 10
 NO_SCORE: Text = (("train  --      test  --", "$text-muted"),)
+#: An MLP whose train accuracy beats the neuron's by less than this did no better: its
+#: boundary came out about as straight as the neuron's line.
+NO_BETTER = 0.03
+#: Up to this many hidden units are too few to bend around the moons reliably.
+FEW_UNITS = 4
 
 
 def percent(value: float) -> str:
@@ -48,15 +56,36 @@ def score_text(fit: FitResult | None) -> Text:
 
 
 def progress_text(update: TrainingProgress) -> Text:
-    """Which model is training, a bar, its iteration and loss, and how to cancel."""
+    """Which model is training, a bar, its epoch and loss, and how to cancel (one line
+    at 80 columns, the longest name and counts included)."""
     chars = glyphs()
     filled = round(BAR_WIDTH * update.iteration / max(update.total, 1))
     bar = chars.progress_full * filled + chars.progress_empty * (BAR_WIDTH - filled)
     return (
         (f"Training {MODEL_NAMES[update.model]}", "bold"),
-        f"  {bar}  iteration {update.iteration}/{update.total}  ",
-        f"loss {update.loss:.3f}   ", ("Esc", "bold $accent"), " cancels",
+        f" {bar} epoch {update.iteration}/{update.total} · loss {update.loss:.3f} · ",
+        ("Esc", "bold $accent"), " cancels",
     )
+
+
+def insights(result: MoonsResult) -> list[str]:
+    """What the learner is seeing when the scores surprise: an MLP no better than the
+    neuron, a test score above the train score."""
+    said: list[str] = []
+    neuron, mlp = result.neuron, result.mlp
+    units = result.settings.hidden_units
+    if mlp.train_accuracy < neuron.train_accuracy + NO_BETTER:
+        if units <= FEW_UNITS:
+            said.append(f"{units} hidden {'unit is' if units == 1 else 'units are'} too few to "
+                        "bend: the MLP stays as straight as the neuron's line. Press +.")
+        else:
+            said.append("This time the MLP's boundary came out straight, like the neuron's "
+                        "line: try more units (+).")
+    if any(fit.test_accuracy > fit.train_accuracy for fit in (neuron, mlp)):
+        count = result.settings.test_count
+        said.append(f"Test beats train by chance: only {count} test points, "
+                    f"{100 / count:.3g} % each.")
+    return said
 
 
 class ProofState:
@@ -69,24 +98,38 @@ class ProofState:
         self.training = False
         #: Number of the run whose updates count; older runs' updates are ignored.
         self.run_number = 0
-        #: The status line under the plots (after a result the screen adds the legend).
+        #: The status under the plots: progress, or the result's losses and insights.
         self.status: Text = ()
+        #: A line above the status after a key that changed nothing (at its limit).
+        self.notice = ""
 
     # -- what the learner changes ---------------------------------------------------
 
     def change_noise(self, direction: int) -> bool:
-        """One noise step up or down; whether the settings changed (then retrain)."""
-        return self._change(self.settings.with_noise(self.settings.noise + direction * NOISE_STEP))
+        """One noise step up or down; whether the settings changed (then retrain).
+
+        At a limit nothing changes and the notice says so, and which key goes back."""
+        at_limit = (f"Noise {NOISE_MAX:.2f} is the most here; [ lowers it." if direction > 0
+                    else f"Noise {NOISE_MIN:.2f} is the least here; ] raises it.")
+        noise = self.settings.noise + direction * NOISE_STEP
+        return self._change(self.settings.with_noise(noise), at_limit)
 
     def change_hidden_units(self, direction: int) -> bool:
-        """One hidden-layer size up or down; whether the settings changed (then retrain)."""
-        units = next_hidden_units(self.settings.hidden_units, direction)
-        return self._change(self.settings.with_hidden_units(units))
+        """One hidden-layer size up or down; whether the settings changed (then retrain).
 
-    def _change(self, settings: MoonsSettings) -> bool:
+        At a limit nothing changes and the notice says so, and which key goes back."""
+        most, fewest = HIDDEN_UNIT_STEPS[-1], HIDDEN_UNIT_STEPS[0]
+        at_limit = (f"{most} hidden units is the most here; - takes some away."
+                    if direction > 0 else f"{fewest} hidden unit is the fewest; + adds more.")
+        units = next_hidden_units(self.settings.hidden_units, direction)
+        return self._change(self.settings.with_hidden_units(units), at_limit)
+
+    def _change(self, settings: MoonsSettings, at_limit: str) -> bool:
         if settings == self.settings:
+            self.notice = at_limit
             return False
         self.settings = settings
+        self.notice = ""
         return True
 
     # -- runs ------------------------------------------------------------------------
@@ -95,6 +138,7 @@ class ProofState:
         """A new run on the current settings: its number (updates carry it back)."""
         self.run_number += 1
         self.training = True
+        self.notice = ""
         if sklearn_loaded():
             self.status = ("Training…",)
         else:
@@ -119,10 +163,9 @@ class ProofState:
         else:
             self.training = False
             self.result = update
-            self.status = ((
-                f"neuron loss {update.neuron.loss:.3f} · MLP loss {update.mlp.loss:.3f}",
-                "$text-muted",
-            ),)
+            losses = f"neuron loss {update.neuron.loss:.3f} · MLP loss {update.mlp.loss:.3f}"
+            self.status = ((losses, "$text-muted"),
+                           *(f"\n{sentence}" for sentence in insights(update)))
         return True
 
     def fail(self, error: BaseException | None) -> None:
@@ -131,6 +174,12 @@ class ProofState:
         self.status = (f"Training failed: {error}",)
 
     # -- what is shown ---------------------------------------------------------------
+
+    def shown_status(self) -> Text:
+        """The notice (if any) on its own line, then the status."""
+        if not self.notice:
+            return self.status
+        return ((self.notice, "bold $text-warning"), "\n", *self.status)
 
     def fit(self, model: str) -> FitResult | None:
         """The last result's fit of `model` ("neuron" or "mlp"), if there is one."""
@@ -141,14 +190,20 @@ class ProofState:
         return score_text(self.fit(model))
 
     def settings_line(self) -> Text:
-        """The noise, the hidden units and the train/test split."""
+        """The noise, the hidden units (either marked at its limit) and the split."""
         s = self.settings
         n_test = s.test_count
+
+        def limit(value: float, low: float, high: float, least: str) -> str:
+            return " (most)" if value >= high else f" ({least})" if value <= low else ""
+
         return (
-            ("noise ", "$text-muted"), (f"{s.noise:.2f}", "bold"), "   ",
-            ("hidden units ", "$text-muted"), (str(s.hidden_units), "bold"), "   ",
-            (f"{s.n_samples} points: {s.n_samples - n_test} train, {n_test} test",
+            ("noise ", "$text-muted"), (f"{s.noise:.2f}", "bold"),
+            (limit(s.noise, NOISE_MIN, NOISE_MAX, "least"), "$text-muted"), "   ",
+            ("hidden units ", "$text-muted"), (str(s.hidden_units), "bold"),
+            (limit(s.hidden_units, HIDDEN_UNIT_STEPS[0], HIDDEN_UNIT_STEPS[-1], "fewest"),
              "$text-muted"),
+            "   ", (f"{s.n_samples - n_test} train + {n_test} test points", "$text-muted"),
         )
 
     def title(self, model: str) -> str:

@@ -105,9 +105,14 @@ class QuizState:
         self.answers[self.index] = option
         return Answered(self.index + 1, option, self.score if self.complete else None)
 
+    @property
+    def choosing(self) -> bool:
+        """Whether a question is on show and not answered yet (↑/↓ choose an option)."""
+        return not self.showing_results and self.answers[self.index] is None
+
     def move(self, step: int) -> None:
         """Move the highlight `step` options on, round the ends (before answering)."""
-        if self.showing_results or self.answers[self.index] is not None:
+        if not self.choosing:
             return
         count = len(self.questions[self.index].options)
         self.cursor = (self.cursor + step) % count

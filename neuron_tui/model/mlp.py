@@ -162,14 +162,17 @@ class MLP:
         its parameter.
         """
         points, labels = as_points_and_labels(X, y)
-        fwd = self._forward(points)
-        n = points.shape[0]
+        return self._backward(points, labels, self._forward(points))
+
+    def _backward(self, X: FloatArray, y: FloatArray, fwd: _Forward) -> dict[str, FloatArray]:
+        """The gradients from a forward pass at the current parameters (inputs checked)."""
+        n = X.shape[0]
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            d_output = (np.asarray(sigmoid(fwd.output_z)) - labels)[:, None] / n  # (n, 1)
+            d_output = (np.asarray(sigmoid(fwd.output_z)) - y)[:, None] / n  # (n, 1)
             d_W2 = fwd.hidden.T @ d_output
             d_b2 = d_output.sum(axis=0)
             d_hidden = (d_output @ self.W2.T) * np.asarray(self._act.derivative(fwd.hidden_z))
-            d_W1 = points.T @ d_hidden
+            d_W1 = X.T @ d_hidden
             d_b1 = d_hidden.sum(axis=0)
         return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
 
@@ -187,14 +190,17 @@ class MLP:
         self._step(points, labels, rate)
         return self.loss(points, labels)
 
-    def _step(self, X: FloatArray, y: FloatArray, learning_rate: float) -> None:
-        """Update the parameters in place (arguments already checked)."""
-        grads = self.gradients(X, y)
-        for name, param in self.params.items():
-            grad = np.nan_to_num(grads[name], nan=0.0, posinf=0.0, neginf=0.0)
-            with np.errstate(over="ignore", invalid="ignore"):
-                updated = param - learning_rate * grad
-            np.clip(updated, -WEIGHT_LIMIT, WEIGHT_LIMIT, out=param)
+    def _step(self, X: FloatArray, y: FloatArray, learning_rate: float,
+              fwd: _Forward | None = None) -> None:
+        """Update the parameters in place (arguments already checked); `fwd`, when given,
+        is the forward pass at the current parameters, so it is not computed again."""
+        grads = self._backward(X, y, self._forward(X) if fwd is None else fwd)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for name, param in self.params.items():
+                grad = grads[name]
+                if not np.isfinite(grad).all():  # rare: checking is cheaper than replacing
+                    grad = np.nan_to_num(grad, nan=0.0, posinf=0.0, neginf=0.0)
+                np.clip(param - learning_rate * grad, -WEIGHT_LIMIT, WEIGHT_LIMIT, out=param)
 
     def train(
         self,
@@ -219,10 +225,18 @@ class MLP:
     def _train(
         self, X: FloatArray, y: FloatArray, learning_rate: float, epochs: int
     ) -> Iterator[MLPStep]:
-        """The generator behind :meth:`train`."""
+        """The generator behind :meth:`train`.
+
+        One forward pass an epoch: the pass that gives an epoch's loss and accuracy is
+        also the one the next epoch's gradients start from (the same numbers as calling
+        :meth:`step`, :meth:`loss` and :meth:`accuracy`, at a third of the cost).
+        """
+        fwd = self._forward(X)
         for epoch in range(1, epochs + 1):
-            self._step(X, y, learning_rate)
-            yield MLPStep(epoch, self.loss(X, y), self.accuracy(X, y))
+            self._step(X, y, learning_rate, fwd)
+            fwd = self._forward(X)
+            accuracy = float(np.mean((fwd.output_z >= 0.0) == y))
+            yield MLPStep(epoch, log_loss_from_logits(fwd.output_z, y), accuracy)
 
     def fit(
         self,

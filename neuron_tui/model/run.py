@@ -2,8 +2,9 @@
 
 A run takes the steps of a training generator (the neuron's gradient descent, the
 network's epochs) a frame at a time, and decides once, the same way for every part,
-when it ends: the loss settled (converged), a step blew up (diverged), or the run
-used its epochs (exhausted). How many epochs a frame takes grows with the frame
+when it ends: the loss settled (converged), a step blew up (diverged: a value became
+non-finite, the generator said so, or the loss rose above the run's ceiling), or the
+run used its epochs (exhausted). How many epochs a frame takes grows with the frame
 number, so the big early moves are seen one by one and the slow tail goes quickly.
 """
 
@@ -19,6 +20,10 @@ from typing import Generic, Protocol, TypeVar
 #: tolerance for the whole lesson: at the 40 points' optimum it leaves the loss
 #: within 2e-8 of scikit-learn's, and Part 03's good rate gets there in 266 epochs.
 CONVERGENCE_TOLERANCE = 1e-9
+#: ... and when that epoch moved no weight by this much or more. Far up the bowl's
+#: walls the clipped log loss stops changing while a too-big step still flings the
+#: weights about: a plateau, not the bottom. At the bottom a step moves ~1e-4 or less.
+SETTLED_MOVE = 1e-3
 
 
 class Step(Protocol):
@@ -29,6 +34,9 @@ class Step(Protocol):
 
     @property
     def loss(self) -> float: ...
+
+    # Optional, read with getattr: `diverged` (the step blew up) and `moved` (how far
+    # it moved the weights; a run converges only on a step that moved them little).
 
 
 StepT = TypeVar("StepT", bound=Step)
@@ -65,6 +73,9 @@ class TrainingRun(Generic[StepT]):
             count as converged; None when unknown.
         tolerance: the convergence tolerance; None never stops on convergence (a
             run that must show every epoch it was given, as Part 04's).
+        loss_ceiling: a loss above this means the run has diverged (the loss is
+            growing without bound, each step overshooting further); None has no
+            ceiling. The step that crosses it is the run's last.
     """
 
     def __init__(
@@ -74,10 +85,12 @@ class TrainingRun(Generic[StepT]):
         *,
         start_loss: float | None = None,
         tolerance: float | None = CONVERGENCE_TOLERANCE,
+        loss_ceiling: float | None = None,
     ) -> None:
         self._steps: Iterator[StepT] | None = steps
         self.schedule = schedule
         self.tolerance = tolerance
+        self.loss_ceiling = loss_ceiling
         self.frame = 0
         self.last: StepT | None = None
         self.end: RunEnd | None = None
@@ -98,12 +111,13 @@ class TrainingRun(Generic[StepT]):
                 break
             taken.append(step)
             self.last = step
-            if getattr(step, "diverged", False) or not math.isfinite(step.loss):
+            if self._blew_up(step):
                 self._finish(RunEnd.DIVERGED)
                 break
             previous, self._previous_loss = self._previous_loss, step.loss
             if (self.tolerance is not None and previous is not None
-                    and abs(previous - step.loss) < self.tolerance):
+                    and abs(previous - step.loss) < self.tolerance
+                    and getattr(step, "moved", 0.0) < SETTLED_MOVE):
                 self._finish(RunEnd.CONVERGED)
         return taken
 
@@ -118,6 +132,12 @@ class TrainingRun(Generic[StepT]):
         while not self.finished:
             self.next_frame()
         return self.last
+
+    def _blew_up(self, step: StepT) -> bool:
+        """Whether `step` ends the run as diverged."""
+        if getattr(step, "diverged", False) or not math.isfinite(step.loss):
+            return True
+        return self.loss_ceiling is not None and step.loss > self.loss_ceiling
 
     def _finish(self, end: RunEnd) -> None:
         self.end = end

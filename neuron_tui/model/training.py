@@ -37,9 +37,14 @@ class TrainingStep:
         w1, w2, b: the parameters after the step.
         loss: log loss on the training data at those parameters.
         accuracy: accuracy on the training data at those parameters.
-        diverged: True when the step would have made the loss or a weight non-finite
-            (learning rate far too big): the parameters are then the last finite ones
-            and training stops. Loss and weights are never NaN or infinite.
+        diverged: True when the step blew up (learning rate far too big) and training
+            stops. Either it would have made the loss or a weight non-finite (the
+            parameters are then the last finite ones), or it threw a parameter beyond
+            the run's ``weight_limit`` (the parameters are then where it landed, still
+            finite). Loss and weights are never NaN or infinite.
+        moved: how far the step moved the parameters (the largest change of any of
+            them); 0 for a state that is not a step. A loss that stops changing while
+            the weights still move far is a plateau of the clipped loss, not the bottom.
     """
 
     epoch: int
@@ -49,6 +54,7 @@ class TrainingStep:
     loss: float
     accuracy: float
     diverged: bool = False
+    moved: float = 0.0
 
     @property
     def params(self) -> tuple[float, float, float]:
@@ -63,6 +69,7 @@ class TrainingStep:
         y: npt.ArrayLike,
         epoch: int = 0,
         diverged: bool = False,
+        moved: float = 0.0,
     ) -> TrainingStep:
         """Describe ``neuron`` as it is now on ``(X, y)`` (epoch 0 = before training)."""
         return cls(
@@ -73,6 +80,7 @@ class TrainingStep:
             loss=neuron.loss(X, y),
             accuracy=neuron.accuracy(X, y),
             diverged=diverged,
+            moved=moved,
         )
 
 
@@ -82,24 +90,45 @@ def gradient_descent(
     y: npt.ArrayLike,
     learning_rate: float = DEFAULT_LEARNING_RATE,
     epochs: int = 100,
+    *,
+    weight_limit: float | None = None,
 ) -> Iterator[TrainingStep]:
     """Train ``neuron`` by full-batch gradient descent, yielding one step per epoch.
 
     The neuron is updated **in place** as the generator advances, so a caller that
     stops early keeps the neuron where it got to. Yields exactly ``epochs`` steps,
     numbered 1 to ``epochs``, unless a step diverges: then one last step with
-    ``diverged=True`` (holding the last finite parameters) is yielded and it stops.
+    ``diverged=True`` is yielded and it stops. A step diverges when it would make a
+    value non-finite (the step then holds the last finite parameters), or when it
+    throws a parameter beyond ``±weight_limit`` (the step holds where it landed).
+
+    Why a limit: the log loss is clipped, so far out on the bowl's walls it stops
+    changing while the weights still fly off (to 1e307 and more); a run that only
+    watched the loss would call that settled.
 
     The arguments are checked at call time, before the first step.
 
     Raises:
         ValueError: ``learning_rate`` not finite or not > 0, ``epochs`` negative or not
-            an integer, or ``X``/``y`` of the wrong shape or labels other than 0 and 1.
+            an integer, ``weight_limit`` not finite or not > 0, or ``X``/``y`` of the
+            wrong shape or labels other than 0 and 1.
     """
     rate = check_learning_rate(learning_rate)
     count = check_epochs(epochs)
+    limit = None if weight_limit is None else _check_weight_limit(weight_limit)
     points, labels = as_points_and_labels(X, y)
-    return _descend(neuron, points, labels, rate, count)
+    return _descend(neuron, points, labels, rate, count, limit)
+
+
+def _check_weight_limit(weight_limit: float) -> float:
+    """``weight_limit`` as a float if it is a finite number > 0, else ValueError."""
+    try:
+        limit = float(weight_limit)
+    except (TypeError, ValueError):
+        limit = math.nan
+    if not (math.isfinite(limit) and limit > 0):
+        raise ValueError(f"weight_limit must be finite and > 0, got {weight_limit!r}")
+    return limit
 
 
 def _descend(
@@ -108,6 +137,7 @@ def _descend(
     y: npt.NDArray[np.float64],
     learning_rate: float,
     epochs: int,
+    weight_limit: float | None = None,
 ) -> Iterator[TrainingStep]:
     """The generator behind :func:`gradient_descent` (arguments already checked)."""
     for epoch in range(1, epochs + 1):
@@ -118,7 +148,11 @@ def _descend(
             neuron.set_params(*new)
             z = neuron.weighted_sum(X)
             if np.all(np.isfinite(z)):
-                yield TrainingStep.of(neuron, X, y, epoch)
+                flew_off = weight_limit is not None and max(map(abs, new)) > weight_limit
+                moved = max(abs(n - o) for n, o in zip(new, old, strict=True))
+                yield TrainingStep.of(neuron, X, y, epoch, diverged=flew_off, moved=moved)
+                if flew_off:
+                    return
                 continue
             neuron.set_params(*old)
         yield TrainingStep.of(neuron, X, y, epoch, diverged=True)

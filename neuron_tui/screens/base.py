@@ -3,6 +3,11 @@
 A header with the part and its title, the part's interactive area, its lesson
 text (beside the work at 120 columns and wider, one key away below that), a line
 of guidance and a footer of keys. Subclasses fill in `compose_work` and their keys.
+
+`l` is the lesson text's key everywhere: below 120 columns it opens the text over
+the page (built once, then kept: the second time it opens at once); at 120 columns
+and wider it moves the focus into the text beside the work, where ↑/↓ and
+PgUp/PgDn scroll it, and `l` or Escape go back to the work.
 """
 
 from __future__ import annotations
@@ -32,6 +37,10 @@ if TYPE_CHECKING:
 
 #: From this width on, the lesson text sits beside the work instead of behind `l`.
 WIDE_LAYOUT_COLUMNS = 120
+#: Below this width a screen has the class `-narrow`, below this height `-short`, so a
+#: page's CSS can make its layout fit the 60×20 minimum without cutting text.
+NARROW_COLUMNS = 80
+SHORT_ROWS = 24
 
 
 def set_box_text(box: Widget, title: str | None = None, subtitle: str | None = None) -> None:
@@ -64,6 +73,23 @@ class LessonHost(Protocol):
     def progress_quiz_retake(self) -> None: ...
 
 
+class LessonSide(VerticalScroll):
+    """The lesson text beside the work: scrolls with ↑/↓ and PgUp/PgDn while focused."""
+
+    BINDINGS = [Binding("escape", "leave", "back to the page", show=False)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Hidden (below 120 columns) it may still hold the focus after a resize: then
+        # Escape is the page's (e.g. Part 05's "Esc cancels"), not a way out of here.
+        return self.display if action == "leave" else True
+
+    def action_leave(self) -> None:
+        """Give the focus back to the page's work."""
+        screen = self.screen
+        if isinstance(screen, LessonScreen):
+            screen.leave_side_text()
+
+
 class LessonScreen(Screen[None]):
     """Base of every page of the lesson: same header, body, guidance and footer."""
 
@@ -87,8 +113,11 @@ class LessonScreen(Screen[None]):
     LessonScreen.wide #lesson-side {
         display: block;
     }
+    LessonScreen #lesson-side:focus {
+        border-left: vkey $accent;
+    }
     LessonScreen #guidance {
-        height: 1;
+        height: auto;
         padding: 0 1;
         color: $text-muted;
     }
@@ -114,6 +143,8 @@ class LessonScreen(Screen[None]):
         self.options = {**spec.options, **options}
         #: The page's animated training run, if it has one: any key or leaving stops it.
         self.animated_run: AnimatedRun | None = None
+        #: What had the focus before `l` moved it into the side text.
+        self._focus_before_side: Widget | None = None
 
     @property
     def lesson_app(self) -> LessonHost:
@@ -138,8 +169,13 @@ class LessonScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="work"):
                 yield from self.compose_work()
-            yield VerticalScroll(id="lesson-side")
-        yield QuietStatic(self.with_numbers(self.GUIDANCE), id="guidance", markup=False)
+            # Built with the page when the window is wide already, so the text is in
+            # the first frames rather than a Markdown mount after the first layout.
+            wide = self.app.size.width >= WIDE_LAYOUT_COLUMNS and self._text_beside
+            yield LessonSide(*([self._side_markdown()] if wide else []), id="lesson-side")
+        guidance = QuietStatic(self.with_numbers(self.GUIDANCE), id="guidance", markup=False)
+        guidance.display = bool(self.GUIDANCE)  # no empty row where there is nothing to say
+        yield guidance
         yield KeyBar(self.key_hints(), id="keybar")
 
     def compose_work(self) -> ComposeResult:
@@ -148,6 +184,16 @@ class LessonScreen(Screen[None]):
 
         text = Markdown(self.page.markdown, open_links=False)
         yield VerticalScroll(text, id="lesson-main", can_focus=True)
+
+    @property
+    def _text_beside(self) -> bool:
+        """Whether this page puts its text beside the work when the window is wide."""
+        return self.SHOW_TEXT_BESIDE and type(self).compose_work is not LessonScreen.compose_work
+
+    def _side_markdown(self) -> Widget:
+        from textual.widgets import Markdown  # costly to import: only when text is shown
+
+        return Markdown(self.page.markdown, open_links=False)
 
     @property
     def shows_text_in_work(self) -> bool:
@@ -161,12 +207,12 @@ class LessonScreen(Screen[None]):
             and not self.shows_text_in_work
         )
         self.set_class(wide, "wide")
+        self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
         side = self.query_one("#lesson-side", VerticalScroll)
         if wide and not side.children:
             # Mounted on first need: Markdown is costly and unseen at 80×24.
-            from textual.widgets import Markdown
-
-            side.mount(Markdown(self.page.markdown, open_links=False))
+            side.mount(self._side_markdown())
 
     def on_slider_entry_requested(self, event: Slider.EntryRequested) -> None:
         """Enter on any slider of the page: ask for an exact value in a small dialog."""
@@ -212,20 +258,44 @@ class LessonScreen(Screen[None]):
 
     def set_guidance(self, text: str) -> None:
         """Replace the line of guidance under the work area."""
-        self.query_one("#guidance", QuietStatic).show(text)
+        guidance = self.query_one("#guidance", QuietStatic)
+        guidance.display = bool(text)
+        guidance.show(text)
 
     def action_toggle_lesson(self) -> None:
-        """Show the lesson text: toggle the side panel when wide, else an overlay."""
+        """Go to the lesson text: into the side text when wide (and back), else an overlay."""
         if self.shows_text_in_work:
             self.query_one("#lesson-main").focus()
             return
         if self.has_class("wide"):
-            side = self.query_one("#lesson-side")
-            side.display = not side.display
+            side = self.query_one("#lesson-side", LessonSide)
+            if self.focused is side:
+                self.leave_side_text()
+            else:
+                self._focus_before_side = self.focused
+                side.focus()
             return
+        self.show_lesson_overlay()
+
+    def leave_side_text(self) -> None:
+        """Focus what had the focus before `l` moved it into the side text."""
+        before = self._focus_before_side
+        if before is not None and before.is_attached and before.focusable:
+            before.focus()
+            return
+        work = self.query_one("#work")
+        target = next((widget for widget in work.query("*") if widget.focusable), None)
+        self.set_focus(target)
+
+    def show_lesson_overlay(self) -> None:
+        """The page's text over the page. Built once and kept (installed on the app):
+        building it again would parse and mount the Markdown every time (0.4–1 s)."""
         from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
 
-        self.app.push_screen(LessonTextScreen(self.heading, self.page.markdown))
+        name = f"lesson-text:{self.spec.key}"
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(LessonTextScreen(self.heading, self.page.markdown), name)
+        self.app.push_screen(name)
 
     def with_numbers(self, text: str) -> str:
         """`text` with "{numbers}" replaced by the number keys of the parts ("1–6")."""
@@ -237,12 +307,11 @@ class LessonScreen(Screen[None]):
                 for key, action in self.KEY_HINTS]
 
     def help_entries(self) -> list[KeyHint]:
-        """Every key of this screen, for the help overlay."""
-        seen: set[str] = set()
-        entries: list[KeyHint] = []
-        for key, action in [*self.key_hints(), *self.KEY_HELP,
-                            ("l", "show or hide the lesson text")]:
-            if key not in seen:
-                seen.add(key)
-                entries.append((key, action))
-        return entries
+        """Every key of this screen, each once, for the help overlay (keys that work
+        everywhere, `l` among them, are in help's own list)."""
+        from neuron_tui.screens.dialogs.help import global_keys, screen_keys
+
+        details = [(self.with_numbers(key), self.with_numbers(action))
+                   for key, action in self.KEY_HELP]
+        return screen_keys(self.key_hints(), details,
+                           global_keys(self.lesson_app.lesson.number_keys))

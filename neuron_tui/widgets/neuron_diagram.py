@@ -40,27 +40,70 @@ class NeuronDiagram(Widget):
         self.refresh()
 
     def render(self) -> Content:
+        wide = self._diagram(compact=False)
+        if self.size.width and _widest(wide) > self.size.width:
+            return self._diagram(compact=True)
+        return wide
+
+    def _diagram(self, compact: bool) -> Content:
+        """The three lines; `compact` ones fit 56 columns (a 60-column terminal) at any
+        values: shorter arrows, and y on the third line, below the activation."""
         chars = glyphs()
         unicode = chars.unicode
-        arrow = "──▶" if unicode else "-->"
-        top, mid, bottom = ("──╮", "──┼", "──╯") if unicode else ("--+", "--+", "--+")
+        arrow = ("─▶" if compact else "──▶") if unicode else ("->" if compact else "-->")
+        shaft = arrow[:-1]
+        top, mid, bottom = ("╮", "┼", "╯") if unicode else ("+", "+", "+")
+        turn = "╰" if unicode else "+"
         symbol = ACTIVATION_SYMBOLS[self.steps.activation] if unicode else self.steps.activation
         x1, x2, w1, w2, b = self.inputs
-        in_style, w_style, out_style = "$secondary", "$accent", "bold $success"
-        return Content.assemble(
-            (f"{chars.x1:<2} {_num(x1)}", in_style), f" {arrow} × ",
-            (f"{chars.w1:<2} {_num(w1)}", w_style), f" {top}\n",
-            (f"{chars.x2:<2} {_num(x2)}", in_style), f" {arrow} × ",
-            (f"{chars.w2:<2} {_num(w2)}", w_style), f" {mid}{arrow} {chars.big_sigma}  ",
-            (f"z = {self.steps.z:.2f}", "bold"), f" {arrow} {symbol} {arrow} ",
-            (f"y = {self.steps.y:.3f}", out_style), "\n",
-            (f"{'1':<2} {'':>5}", in_style), f" {arrow} × ",
-            (f"{'b':<2} {_num(b)}", w_style), f" {bottom}",
-        )
+        width = 4 if compact else 5
+        in_style, w_style, out_style = "$text-primary", "$accent", "bold $success"
+        gap = " " if compact else "  "
+        inputs = [
+            ((f"{chars.x1:<2} {_num(x1, width)}", in_style), (f"{chars.w1:<2} {_num(w1, width)}",
+                                                           w_style), shaft + top),
+            ((f"{chars.x2:<2} {_num(x2, width)}", in_style), (f"{chars.w2:<2} {_num(w2, width)}",
+                                                           w_style), shaft + mid),
+            ((f"{'1':<2} {'':>{width}}", in_style), (f"{'b':<2} {_num(b, width)}", w_style),
+             shaft + bottom),
+        ]
+        lines = [Content.assemble(value, f" {arrow} × ", weight, f" {join}")
+                 for value, weight, join in inputs]
+        head = Content.assemble(f"{arrow} {chars.big_sigma}{gap}",
+                                (f"z = {self.steps.z:.2f}", "bold"), f" {arrow} {symbol}")
+        output = (f"y = {self.steps.y:.3f}", out_style)
+        if compact:
+            lines[1] = Content.assemble(lines[1], head)
+            # y hangs below the activation: the line turns down from its first letter.
+            indent = lines[1].cell_length - len(symbol) - lines[2].cell_length
+            lines[2] = Content.assemble(lines[2], " " * max(1, indent), f"{turn}{arrow} ",
+                                        output)
+        else:
+            lines[1] = Content.assemble(lines[1], head, f" {arrow} ", output)
+        return Content("\n").join(lines)
 
 
-def steps_text(inputs: tuple[float, float, float, float, float], steps: NeuronSteps) -> Content:
-    """The three steps written out with the live numbers."""
+def _widest(content: Content) -> int:
+    """The cell width of the widest line of `content`."""
+    return max(line.cell_length for line in content.split("\n"))
+
+
+def steps_text(inputs: tuple[float, float, float, float, float], steps: NeuronSteps,
+               width: int | None = None) -> Content:
+    """The three steps written out with the live numbers, in `width` columns if given.
+
+    When the full products (w₁·x₁ = 0.8·1.0 = 0.80) do not fit, the multiply line
+    drops the names and keeps the numbers (0.8·1.0 = 0.80), as the diagram above
+    names them; every line then fits 56 columns at any values.
+    """
+    full = _steps(inputs, steps, compact=False)
+    if width and _widest(full) > width:
+        return _steps(inputs, steps, compact=True)
+    return full
+
+
+def _steps(inputs: tuple[float, float, float, float, float], steps: NeuronSteps,
+           compact: bool) -> Content:
     chars = glyphs()
     x1, x2, w1, w2, b = inputs
     dot = chars.times
@@ -70,10 +113,15 @@ def steps_text(inputs: tuple[float, float, float, float, float], steps: NeuronSt
         text = f"{value:.{decimals}f}"
         return f"({text})" if value < 0 else text
 
+    first = f"{w1:.1f}{dot}{paren(x1)} = {steps.product1:.2f}"
+    second = f"{w2:.1f}{dot}{paren(x2)} = {steps.product2:.2f}"
+    if compact:
+        multiply = f"{first}   {second}\n"
+    else:
+        multiply = f"{chars.w1}{dot}{chars.x1} = {first}    {chars.w2}{dot}{chars.x2} = {second}\n"
     return Content.assemble(
         ("1 multiply  ", "bold"),
-        f"{chars.w1}{dot}{chars.x1} = {w1:.1f}{dot}{paren(x1)} = {steps.product1:.2f}    "
-        f"{chars.w2}{dot}{chars.x2} = {w2:.1f}{dot}{paren(x2)} = {steps.product2:.2f}\n",
+        multiply,
         ("2 add       ", "bold"),
         f"z = {steps.product1:.2f} + {paren(steps.product2, 2)} + {paren(b)} = ",
         (f"{steps.z:.2f}", "bold"),

@@ -56,8 +56,14 @@ def test_no_color_still_tells_classes_apart(tmp_path: Path) -> None:
         app.wait_for("Part 02", timeout=START_TIMEOUT)
         app.press("right", "right", "right", "right", "right", "down", *["right"] * 10)
         app.wait_for("92.5 %", timeout=5)
+        app.wait_quiet(0.3, timeout=10)
         text = app.text()
-        assert "o" in text and "x" in text and "✗" in text  # glyphs, not colour alone
+        # The plot's own rows (left of the side panel): classes by glyph, and the three
+        # wrong points as capitals, since without colour they cannot be amber.
+        plot = [line.split("││")[0] for line in text.splitlines()
+                if "┤" in line or line.startswith("│   │")]
+        assert any("o" in row for row in plot) and any("x" in row for row in plot)
+        assert any("O" in row or "X" in row for row in plot), text
         colours = re.findall(rb"\x1b\[[0-9;]*38;2;(\d+);(\d+);(\d+)", app.output())
         assert all(r == g == b for r, g, b in colours), "NO_COLOR output has hues"
 

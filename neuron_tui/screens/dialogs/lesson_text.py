@@ -1,4 +1,9 @@
-"""The lesson text of a part as an overlay: scrollable, Escape (or l) closes it."""
+"""The lesson text of a part as an overlay: scrollable, Escape (or l) closes it.
+
+`n`, `p` and the part numbers close it and move, as help says they do everywhere.
+The Markdown is parsed once per text and kept (see `markdown_document`), so the
+overlay opens at once from the second time on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from neuron_tui.screens.dialogs.navigation import NAVIGATION_BINDINGS
 
 
 class LessonTextScreen(ModalScreen[None]):
@@ -32,6 +39,7 @@ class LessonTextScreen(ModalScreen[None]):
         Binding("escape", "close", "close"),
         Binding("l", "close", "close", show=False),
         Binding("q", "close", "close", show=False),
+        *NAVIGATION_BINDINGS,
     ]
 
     def __init__(self, heading: str, markdown: str) -> None:

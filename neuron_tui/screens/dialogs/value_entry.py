@@ -44,11 +44,15 @@ class ValueEntryScreen(ModalScreen[float | None]):
         align: center middle;
     }
     ValueEntryScreen > Vertical {
-        width: 44;
+        width: 48;
+        max-width: 100%;
         height: auto;
         border: round $accent;
         background: $surface;
         padding: 0 1;
+    }
+    ValueEntryScreen Label {
+        width: 100%;
     }
     ValueEntryScreen #why {
         color: $text-muted;

@@ -2,7 +2,9 @@
 
 The summary (parts done, self-checks met, quiz score) is rebuilt each time the
 screen is shown; the words around it (the lead, "Up next") come from
-content/completion.md so a teacher can change them.
+content/completion.md so a teacher can change them. Enter opens what Module 07
+covers (its `## Module 07 …` section) over the screen; the module itself is a
+lesson of its own.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import re
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from neuron_tui.glyphs import glyphs
 from neuron_tui.lesson.content import QUIZ_PASS_MARK
@@ -32,9 +35,13 @@ class CompletionScreen(LessonScreen):
     """Closes the module: the learner's summary and Module 07 up next."""
 
     SHOW_TEXT_BESIDE = False
-    GUIDANCE = "You reached the end of the module. p or {numbers} take you back to any part."
-    KEY_HINTS = [("↑/↓", "scroll"), ("p", "previous"), ("{numbers}", "revisit a part"),
-                 ("q", "quit")]
+    GUIDANCE = "The end of this module. Enter: what Module 07 covers."
+    KEY_HINTS = [("Enter", "up next"), ("↑/↓", "scroll"), ("p", "previous"),
+                 ("{numbers}", "revisit a part"), ("?", "help"), ("q", "quit")]
+    KEY_HELP = [("Enter", "what comes next: Module 07 and what it covers"),
+                ("l", "this page's text in full")]
+
+    BINDINGS = [Binding("enter", "up_next", "up next")]
 
     DEFAULT_CSS = """
     CompletionScreen #completion {
@@ -45,10 +52,9 @@ class CompletionScreen(LessonScreen):
         height: auto;
         margin-top: 1;
     }
-    CompletionScreen #up-next {
-        margin: 0;
-        padding: 0;
-        background: transparent;
+    CompletionScreen #up-next-hint {
+        margin-top: 0;
+        text-style: bold;
     }
     """
 
@@ -61,8 +67,26 @@ class CompletionScreen(LessonScreen):
                 yield Static(lead_paragraph(big_picture), id="big-picture", markup=False)
             up_next = section(self.page.markdown, "Up next")
             if up_next:
-                yield Static(Content.styled("Up next", "bold"), id="up-next-heading")
-                yield Markdown(up_next, id="up-next", open_links=False)
+                yield Static(Content.assemble(("Up next  ", "bold"), lead_paragraph(up_next)),
+                             id="up-next")
+                yield Static("Press Enter to see what it covers.",
+                             id="up-next-hint", markup=False)
+
+    @property
+    def next_module(self) -> tuple[str, str]:
+        """(title, Markdown) of the next module's section: `## Module 07 · …`."""
+        match = re.search(r"^##\s+(Module\b.*?)\s*$", self.page.markdown, re.MULTILINE)
+        if match is None:
+            return "the next module", section(self.page.markdown, "Up next")
+        title = match.group(1)
+        return title, section(self.page.markdown, title)
+
+    def action_up_next(self) -> None:
+        """Show what the next module covers, over this screen (Escape closes it)."""
+        from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
+
+        title, markdown = self.next_module
+        self.app.push_screen(LessonTextScreen(f"Up next · {title}", markdown))
 
     def on_mount(self) -> None:
         self.query_one("#completion").focus()

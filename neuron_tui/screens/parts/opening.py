@@ -6,7 +6,7 @@ import re
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -39,6 +39,9 @@ class OpeningScreen(LessonScreen):
     ]
 
     DEFAULT_CSS = """
+    OpeningScreen #opening {
+        height: 1fr;
+    }
     OpeningScreen #intro {
         height: auto;
         padding: 1 2 0 2;
@@ -63,6 +66,15 @@ class OpeningScreen(LessonScreen):
         padding: 1 2 0 2;
         text-style: bold;
     }
+    OpeningScreen.-narrow #intro {
+        layout: vertical;
+    }
+    OpeningScreen.-short #intro, OpeningScreen.-short #you-will {
+        padding: 0 2 0 2;
+    }
+    OpeningScreen.-short NetworkPicture {
+        margin: 0 2 0 2;
+    }
     """
 
     BINDINGS = [Binding("enter", "continue", "start or continue")]
@@ -71,15 +83,20 @@ class OpeningScreen(LessonScreen):
     _greeted = False
 
     def compose_work(self) -> ComposeResult:
-        with Horizontal(id="intro"):
-            yield Static(lead_paragraph(self.page.markdown), id="pitch", markup=False)
-            yield NetworkPicture()
-        with Vertical(id="you-will"):
-            items = bold_list_items(self.page.markdown)
-            if items:
-                yield Static(self._you_will(items))
-        yield Static(id="parts")
-        yield Static(id="continue")
+        # Scrolls (↑/↓) when the window is too small for all of it, as at 60×20.
+        with VerticalScroll(id="opening", can_focus=True):
+            with Horizontal(id="intro"):
+                yield Static(lead_paragraph(self.page.markdown), id="pitch", markup=False)
+                yield NetworkPicture()
+            with Vertical(id="you-will"):
+                items = bold_list_items(self.page.markdown)
+                if items:
+                    yield Static(self._you_will(items))
+            yield Static(id="parts")
+            yield Static(id="continue")
+
+    def on_mount(self) -> None:
+        self.query_one("#opening").focus()
 
     @staticmethod
     def _you_will(items: list[str]) -> Content:

@@ -15,7 +15,7 @@ from textual.content import Content
 
 from neuron_tui.figures.activation import draw_activation
 from neuron_tui.glyphs import glyphs
-from neuron_tui.lesson.part01 import GUIDANCE, KNOBS, AtomState
+from neuron_tui.lesson.part01 import GUIDANCE, KNOBS, AtomState, formula_lines
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.neuron_diagram import NeuronDiagram, steps_text
@@ -46,11 +46,14 @@ class AtomScreen(LessonScreen):
 
     DEFAULT_CSS = """
     AtomScreen #neuron-box {
-        height: 9;
+        height: auto;
     }
     AtomScreen #steps {
         margin-top: 1;
         height: 3;
+    }
+    AtomScreen.-short #steps {
+        margin-top: 0;
     }
     AtomScreen #controls {
         height: 1fr;
@@ -58,12 +61,22 @@ class AtomScreen(LessonScreen):
     AtomScreen #sliders-box {
         width: 1fr;
     }
-    AtomScreen #activation-line {
+    AtomScreen #activation-name {
         margin-top: 1;
-        height: 2;
+        height: 1;
+    }
+    AtomScreen #activation-formula {
+        height: auto;
+        color: $text-muted;
+    }
+    AtomScreen.-short #activation-name {
+        display: none;
     }
     AtomScreen #curve-box {
         width: 36;
+    }
+    AtomScreen.-narrow #curve-box {
+        width: 45%;
     }
     """
 
@@ -88,7 +101,9 @@ class AtomScreen(LessonScreen):
                     yield Slider(label, minimum=knob.minimum, maximum=knob.maximum, step=0.1,
                                  value=self.state.values[knob.key], default=knob.start,
                                  id=knob.key)
-                yield QuietStatic(id="activation-line")
+                # Below 24 rows the curve's title names the activation; the formula stays.
+                yield QuietStatic(id="activation-name")
+                yield QuietStatic(id="activation-formula", markup=False)
             with Vertical(id="curve-box", classes="box") as curve:
                 curve.border_title = "activation"
                 yield PlotView(id="curve")
@@ -96,6 +111,10 @@ class AtomScreen(LessonScreen):
     def on_mount(self) -> None:
         self.query_one("#x1", Slider).focus()
         self.refresh_neuron()
+
+    def on_resize(self) -> None:
+        # The steps are written shorter when narrow: once laid out, at the new width.
+        self.call_after_refresh(self.refresh_neuron)
 
     def on_slider_changed(self, event: Slider.Changed) -> None:
         event.stop()
@@ -111,17 +130,14 @@ class AtomScreen(LessonScreen):
         """Show every number of the neuron as the state holds it."""
         inputs, steps = self.state.inputs, self.state.steps
         self.query_one(NeuronDiagram).update_values(inputs, steps)
-        self.query_one("#steps", QuietStatic).show(steps_text(inputs, steps))
+        steps_line = self.query_one("#steps", QuietStatic)
+        steps_line.show(steps_text(inputs, steps, steps_line.content_region.width))
         activation = self.state.activation_info
-        self.query_one("#activation-line", QuietStatic).show(
-            Content.assemble(
-                ("a ", "bold $accent"),
-                "activation: ",
-                (activation.label, "bold"),
-                "\n",
-                (activation.formula if glyphs().unicode else "", "$text-muted"),
-            )
-        )
+        self.query_one("#activation-name", QuietStatic).show(Content.assemble(
+            ("a ", "bold $accent"), "activation: ", (activation.label, "bold")))
+        formula = self.query_one("#activation-formula", QuietStatic)
+        formula.show(formula_lines(activation.formula, formula.content_region.width)
+                     if glyphs().unicode else "")
         set_box_text(self.query_one("#curve-box"), title=f"{activation.label}(z)")
         self.query_one(PlotView).show(
             partial(draw_activation, activation=activation.name, z=steps.z),

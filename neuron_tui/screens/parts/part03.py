@@ -1,9 +1,8 @@
 """Part 03 · Gradient descent: roll downhill on the loss bowl, one epoch at a time.
 
-The map on the left is the bowl: the log loss of the 40 points over (w₁, w₂), with
-b held at its current value, and the path taken on it. On the right, the loss after
-each epoch, the learning-rate slider (log scale) and the numbers. The lesson itself
-(runs, presets, what to watch) is `neuron_tui.lesson.part03`; this screen shows it.
+Left, the bowl (the loss over (w₁, w₂) near the current b) and the path on it; right,
+the loss per epoch (earlier runs faint), the learning-rate slider and the numbers.
+The lesson (runs, presets, texts) is `neuron_tui.lesson.part03`; this screen shows it.
 """
 
 from __future__ import annotations
@@ -13,70 +12,61 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from neuron_tui.figures.bowl import BowlMap
+from neuron_tui.figures.bowl import BowlMap, bowl_legend
 from neuron_tui.figures.losscurve import draw_loss_curve
 from neuron_tui.glyphs import glyphs
-from neuron_tui.lesson.part03 import GLOSSARY, RATE_MAX, RATE_MIN, RATE_STEP, GradientDescentLesson
+from neuron_tui.lesson import part03 as lesson
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.animated_run import DEFAULT_FRAME_SECONDS, AnimatedRun, StopReason
 from neuron_tui.screens.base import LessonScreen, set_box_text
 from neuron_tui.widgets.keybar import KeyHint
 from neuron_tui.widgets.plot_view import PlotView
+from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.slider import Slider
 
 
 class GradientDescentScreen(LessonScreen):
     """The loss bowl, the path of gradient descent on it and the loss curve."""
 
-    GUIDANCE = "Press space for one epoch, t to run; try the presets s, d and f."
+    GUIDANCE = "space: one epoch, t: run; s/d/f/e or ←/→ set the rate."
+    #: ? help, l lesson and n next come early: they must survive at 60 columns.
     KEY_HINTS: ClassVar[list[KeyHint]] = [
-        ("space", "epoch"), ("t", "run"), ("r", "reset"), ("s/d/f", "small/good/big"),
-        ("←/→", "rate"), ("g", "words"), ("l", "lesson"),
+        ("space", "epoch"), ("t", "run"), (lesson.PRESET_KEYS, "η"), ("?", "help"),
+        ("l", "lesson"), ("n", "next"), ("r", "reset"), ("w", "words"), ("←/→", "η"),
     ]
-    KEY_HELP: ClassVar[list[KeyHint]] = [
-        ("s", "preset: learning rate too small (crawls)"),
-        ("d", "preset: a good learning rate (reaches the bottom)"),
-        ("f", "preset: learning rate too big (overshoots)"),
-        ("Shift+←/→", "change the learning rate ten times faster"),
-        ("Enter", "type an exact learning rate"),
-        ("g", "show or hide the glossary: learning rate, epoch, local minimum"),
-        ("any key", "stops a run"),
-        ("n", "next part"),
-        ("p", "previous part"),
-    ]
+    KEY_HELP: ClassVar[list[KeyHint]] = [*lesson.KEY_HELP, ("p", "previous part")]
 
     DEFAULT_CSS = """
     GradientDescentScreen #gd-main { height: 1fr; }
     GradientDescentScreen #bowl-box { width: 1fr; }
-    GradientDescentScreen #bowl-legend { height: 1; }
+    GradientDescentScreen #bowl-legend { height: auto; }
     GradientDescentScreen #gd-side { width: 34; }
     GradientDescentScreen #curve-box { height: 1fr; }
     GradientDescentScreen #glossary { display: none; height: 1fr; }
     GradientDescentScreen.glossary #glossary { display: block; }
     GradientDescentScreen.glossary #curve { display: none; }
-    GradientDescentScreen #readout { height: 3; padding: 0 1; }
-    GradientDescentScreen #status { height: 2; padding: 0 1; }
+    GradientDescentScreen #readout { height: auto; padding: 0 1; }
+    GradientDescentScreen #status { height: auto; min-height: 2; padding: 0 1; }
     """
 
     BINDINGS = [
         Binding("space", "epoch", "one epoch"),
         Binding("t", "toggle_run", "run or pause"),
         Binding("r", "reset", "reset"),
-        Binding("s", "preset('s')", "too small", show=False),
-        Binding("d", "preset('d')", "good", show=False),
-        Binding("f", "preset('f')", "too big", show=False),
-        Binding("g", "toggle_glossary", "glossary"),
+        *(Binding(key, f"preset('{key}')", preset.name, show=False)
+          for key, preset in lesson.PRESETS.items()),
+        Binding("w", "toggle_glossary", "glossary"),
     ]
 
     def __init__(self, spec: PageSpec, **options: Any) -> None:
         """Options: `frame_seconds`, the time between frames of a run (1/20 s)."""
         super().__init__(spec, **options)
         #: The part's numbers, run and status: this screen only shows them.
-        self.state = GradientDescentLesson(eta=glyphs().eta)
+        self.state = lesson.GradientDescentLesson(eta=glyphs().eta)
         self.descent_run = AnimatedRun(
             self, self.run_frame, self.run_stopped,
             self.options.get("frame_seconds", DEFAULT_FRAME_SECONDS))
@@ -88,35 +78,37 @@ class GradientDescentScreen(LessonScreen):
         chars = glyphs()
         with Horizontal(id="gd-main"):
             with Vertical(id="bowl-box", classes="box") as bowl:
-                bowl.border_title = f"the bowl: loss over ({chars.w1}, {chars.w2})"
+                bowl.border_title = f"bowl: loss({chars.w1}, {chars.w2})"
                 yield PlotView(id="bowl")
-                yield Static(id="bowl-legend")
+                yield QuietStatic(id="bowl-legend")
             with Vertical(id="gd-side"):
                 with Vertical(id="curve-box", classes="box") as curve:
                     curve.border_title = "loss per epoch"
                     yield PlotView(id="curve")
-                    yield Static(GLOSSARY, id="glossary", markup=False)
-                yield Slider(chars.eta, minimum=RATE_MIN, maximum=RATE_MAX, step=RATE_STEP,
-                             value=self.state.learning_rate, logarithmic=True,
-                             value_format="{:6.3f}", id="rate")
-                yield Static(id="readout")
-        yield Static(id="status")
+                    with VerticalScroll(id="glossary", can_focus=True):
+                        yield Static(Content("\n").join(
+                            Content.assemble((f"{word}: ", "bold"), meaning)
+                            for word, meaning in self.state.glossary))
+                yield Slider(chars.eta, minimum=lesson.RATE_MIN, maximum=lesson.RATE_MAX,
+                             step=lesson.RATE_STEP, value=self.state.learning_rate,
+                             logarithmic=True, value_format="{:8.4g}", id="rate")
+                yield QuietStatic(id="readout")
+        yield QuietStatic(id="status")
 
     def on_mount(self) -> None:
         self.query_one("#rate", Slider).focus()
-        self.update_view()
+        # Only the text now, so the first layout has its final heights; the figures
+        # are drawn once the plots have their size (drawing now would draw them twice).
+        self.show_text(zoomed_out=False)
 
     def on_resize(self) -> None:
         super().on_resize()
-        self.update_view()
+        self.call_after_refresh(self.update_view)
 
     # --------------------------------------------------------------- actions
     def set_learning_rate(self, rate: float) -> None:
-        """Use `rate` from the next epoch on, without the slider's clamp.
-
-        The slider stops at 10, where this bowl still settles; tests and teachers use
-        this to show what a far larger rate does (the weights blow up).
-        """
+        """Use `rate` from the next epoch on, beyond the slider's 1000 if need be (tests and
+        teachers show what a far larger rate does: the weights overflow)."""
         self.descent_run.stop()
         self.state.set_learning_rate(rate)
         self.show_rate()
@@ -152,8 +144,21 @@ class GradientDescentScreen(LessonScreen):
         self.update_view()
 
     def action_toggle_glossary(self) -> None:
-        """Swap the loss curve for the three words of this part, and back."""
+        """Swap the loss curve for the three words of this part, and back; while shown,
+        the words have the focus, so ↑/↓ scroll them where they do not fit."""
         self.toggle_class("glossary")
+        target = "#glossary" if self.has_class("glossary") else "#rate"
+        self.query_one(target).focus()
+
+    def key_hints(self) -> list[KeyHint]:
+        """The footer's keys, with η as this terminal writes it ("lr" in ASCII)."""
+        return [(key, action.replace("η", glyphs().eta)) for key, action in super().key_hints()]
+
+    def help_entries(self) -> list[KeyHint]:
+        """Every key once, said in full: the presets one by one (not also as s/d/f/e)."""
+        said = dict(self.KEY_HELP)
+        return [(key, said.get(key, action)) for key, action in super().help_entries()
+                if key != lesson.PRESET_KEYS]
 
     def show_rate(self) -> None:
         """Set the slider to the state's learning rate, without it sending the rate back."""
@@ -190,20 +195,23 @@ class GradientDescentScreen(LessonScreen):
         figure = self.bowl_map.figure(self.state.last.b, max(width, 8), max(height, 4),
                                       self.state.path)
         bowl.show_figure(figure)
-        set_box_text(self.query_one("#bowl-box"), subtitle=f"b held at {self.bowl_map.b:.2f}")
-        losses = self.state.losses
+        losses, earlier = self.state.losses, tuple(run.losses for run in self.state.earlier)
         curve = self.query_one("#curve", PlotView)
-        curve.show(partial(draw_loss_curve, losses=losses),
-                   key=("curve", len(losses), losses[-1], chars.name, curve.size))
-        self.query_one("#bowl-legend", Static).update(figure.legend())
-        last = self.state.last
-        self.query_one("#readout", Static).update(Content.assemble(
-            ("epoch ", "$text-muted"), (f"{last.epoch:<5d}", "bold"),
-            ("  loss ", "$text-muted"), (f"{last.loss:.3f}", "bold"), "\n",
-            (f"{chars.w1} ", "$text-muted"), f"{last.w1:5.2f}  ",
-            (f"{chars.w2} ", "$text-muted"), f"{last.w2:5.2f}  ",
-            ("b ", "$text-muted"), f"{last.b:5.2f}", "\n",
-            ("accuracy ", "$text-muted"), f"{last.accuracy * 100:.1f} %",
-        ))
+        curve.show(partial(draw_loss_curve, losses=losses, earlier=earlier),
+                   key=("curve", losses, earlier, chars.name, curve.size))
+        self.show_text(figure.zoomed_out)
+
+    def show_text(self, zoomed_out: bool) -> None:
+        """The boxes' subtitles, the map's legend, the numbers and the status (each
+        repainted only on change; all set before the first paint, see on_mount)."""
+        chars = glyphs()
+        set_box_text(self.query_one("#bowl-box"), subtitle=f"map at b = {self.bowl_map.b:.2f}")
+        set_box_text(self.query_one("#curve-box"), subtitle=self.state.earlier_label)
+        self.query_one("#bowl-legend", QuietStatic).show(bowl_legend(chars, zoomed_out))
+        self.query_one("#readout", QuietStatic).show(Content("\n").join(
+            Content("  ").join(Content.assemble((f"{label} ", "$text-muted"),
+                                                (value, "" if index else "bold"))
+                               for label, value in row)
+            for index, row in enumerate(self.state.readout(chars.w1, chars.w2))))
         style = "bold $error" if self.state.diverged else ""
-        self.query_one("#status", Static).update(Content.assemble((self.state.status, style)))
+        self.query_one("#status", QuietStatic).show(Content.assemble((self.state.status, style)))

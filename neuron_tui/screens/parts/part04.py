@@ -2,13 +2,15 @@
 
 Two plots side by side: on the left a single neuron (its straight line and the
 sides it shades), on the right a network with one hidden layer (its curved
-regions). `a`/`o`/`x` choose the data, `+`/`-` change the hidden units (1 to 8)
-and retrain, `t` trains both. On XOR the neuron is stuck at 75 % at best; the
-network, with two or more hidden units, reaches 100 %.
+regions), with one legend under both. `a`/`o`/`x` choose the data, `-`/`+` change
+the hidden units (1 to 8) and retrain, `t` trains both. A plot whose every output is
+unsure (blank: no band, no line) says so across its middle.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -16,10 +18,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
+from textual_plotext.plot import Plot
 
-from neuron_tui.figures.palette import GATE_BANDS
+from neuron_tui.figures.palette import GATE_BANDS, PALETTE
 from neuron_tui.figures.regions import GATE_LIMITS, RegionFigure, Shading, plot_grid
-from neuron_tui.lesson.part04 import SCHEDULE, UNIVERSAL, DepthLesson
+from neuron_tui.lesson.part04 import SCHEDULE, UNIVERSAL, DepthLesson, Model, unsure_note
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.screens.base import LessonScreen, set_box_text
@@ -27,25 +30,51 @@ from neuron_tui.widgets.keybar import KeyHint
 from neuron_tui.widgets.plot_view import PlotView
 
 
+def show_text(widget: Static, content: Content) -> None:
+    """Show `content` in `widget` unless it shows it already (a repaint costs bytes)."""
+    shown = widget.visual
+    if not (isinstance(shown, Content) and shown.markup == content.markup):
+        widget.update(content)
+
+
+@dataclass(frozen=True, eq=False)
+class NotedFigure:
+    """A region figure with a short note written across its middle, one row a line."""
+
+    figure: RegionFigure
+    note: tuple[str, ...]
+    #: The plot's height in cells: it sets how far apart, in data units, rows are.
+    rows: int
+
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        return (self.figure.key, self.note, self.rows)
+
+    def draw(self, plot: Plot) -> None:
+        self.figure.draw(plot)
+        low, high = self.figure.ylim
+        # Axes and frame take four rows; a bigger step than a row never merges two lines.
+        step = (high - low) / max(self.rows - 4, 1)
+        middle_x = sum(self.figure.xlim) / 2
+        top = sum(self.figure.ylim) / 2 + step * (len(self.note) - 1) / 2
+        for index, line in enumerate(self.note):
+            plot.text(line, middle_x, top - index * step, color=PALETTE.text,
+                      style="bold", alignment="center")
+
+
 class DepthScreen(LessonScreen):
     """A single neuron and a one-hidden-layer network, trained side by side."""
 
-    GUIDANCE = "Press t to train both; x for XOR, then + and - to change the hidden layer."
+    GUIDANCE = "t trains both; x for XOR; - and + change the hidden layer."
     KEY_HINTS: ClassVar[list[KeyHint]] = [
-        ("t", "train both"),
-        ("a/o/x", "AND/OR/XOR"),
-        ("+/-", "hidden units"),
-        ("l", "lesson"),
-        ("n", "next"),
-        ("p", "previous"),
-        ("?", "help"),
+        ("t", "train both"), ("a/o/x", "AND/OR/XOR"), ("-/+", "hidden units"),
+        ("l", "lesson"), ("n", "next"), ("?", "help"),
     ]
+    #: The help's fuller words for the footer's keys (help lists each key once).
     KEY_HELP: ClassVar[list[KeyHint]] = [
-        ("a", "data: AND"),
-        ("o", "data: OR"),
-        ("x", "data: XOR"),
-        ("+", "one more hidden unit (up to 8), and retrain"),
-        ("-", "one hidden unit fewer (down to 1), and retrain"),
+        ("t", "train both models from scratch, side by side"),
+        ("a/o/x", "data: AND, OR or XOR (both models start again)"),
+        ("-/+", "one hidden unit fewer or more (1 to 8), and retrain"),
         ("any key", "stops training"),
     ]
     #: Seconds between animation frames: 8 a second is enough to watch both
@@ -55,21 +84,13 @@ class DepthScreen(LessonScreen):
     animated_run: AnimatedRun
 
     DEFAULT_CSS = """
-    DepthScreen #plots {
-        height: 1fr;
-    }
-    DepthScreen #neuron-box, DepthScreen #network-box {
-        width: 1fr;
-    }
-    DepthScreen #verdict {
-        height: 3;
-        padding: 0 1;
-    }
-    DepthScreen #universal {
-        height: 2;
-        padding: 0 1;
-        color: $text-muted;
-    }
+    DepthScreen #plots { height: 1fr; }
+    DepthScreen #neuron-box, DepthScreen #network-box { width: 1fr; }
+    DepthScreen #legend, DepthScreen #status { height: auto; padding: 0 1; }
+    DepthScreen #verdict { height: auto; min-height: 3; padding: 0 1; }
+    DepthScreen #universal { height: auto; padding: 0 1; color: $text-muted; }
+    /* Below 24 rows the plots need the room; the lesson text (l) says it in full. */
+    DepthScreen.-short #universal { display: none; }
     """
 
     BINDINGS = [
@@ -95,7 +116,9 @@ class DepthScreen(LessonScreen):
                 yield PlotView(id="neuron-plot")
             with Vertical(id="network-box", classes="box"):
                 yield PlotView(id="network-plot")
+        yield Static(id="legend")
         yield Static(id="verdict")
+        yield Static(id="status")
         yield Static(UNIVERSAL, id="universal", markup=False)
 
     def on_mount(self) -> None:
@@ -121,11 +144,15 @@ class DepthScreen(LessonScreen):
             self.update_view()
 
     def action_train(self) -> None:
-        """Train both models from scratch, animated; any key stops."""
+        """Train both models from scratch, animated; any key stops.
+
+        The first frame is taken at once (it is small), so the run shows on the key
+        press rather than a frame later."""
         if self.animated_run.running:
             return
         self.state.start_training()
-        self.animated_run.start()
+        if not self.state.advance():
+            self.animated_run.start()
         self.update_view()
 
     # ------------------------------------------------------------- training
@@ -149,32 +176,35 @@ class DepthScreen(LessonScreen):
 
     # ----------------------------------------------------------------- view
     def update_view(self) -> None:
-        """Both plots, their titles and the verdict, as the models are now."""
+        """Both plots, their titles, the legend, the verdict and the status, as now."""
         if not self.is_mounted:
             return
         state = self.state
-        for view_id, box_id, predict, title, subtitle in (
-            ("#neuron-plot", "#neuron-box", "neuron",
-             f"one neuron · {state.dataset_name}",
-             f"{state.neuron_accuracy * 100:.0f} % · epoch {state.neuron_epoch}"),
-            ("#network-plot", "#network-box", "network",
-             f"network · {state.hidden_units} hidden",
-             f"{state.network_accuracy * 100:.0f} % · epoch {state.network_epoch}"),
-        ):
-            view = self.query_one(view_id, PlotView)
-            box = self.query_one(box_id)
-            set_box_text(box, title=title, subtitle=subtitle)
-            grid = plot_grid(GATE_LIMITS, GATE_LIMITS, view.size)
-            if predict == "neuron":
-                probabilities = state.neuron.probability(grid.cells)
-                predictions = state.neuron.predict(state.X)
-                segment = state.neuron.line_segment(GATE_LIMITS, GATE_LIMITS)
-            else:
-                probabilities = state.network.predict_proba_grid(grid.xs, grid.ys)
-                predictions = state.network.predict(state.X)
-                segment = None
-            view.show_figure(RegionFigure(
-                state.X, state.y, GATE_LIMITS, GATE_LIMITS, predictions != state.y, segment,
-                Shading.of(grid, probabilities, GATE_BANDS)))
-        self.query_one("#verdict", Static).update(Content(state.verdict_text()))
+        neuron = self.show_plot("neuron", f"one neuron · {state.dataset_name}",
+                                state.neuron_accuracy, state.neuron_epoch)
+        self.show_plot("network", f"network · {state.hidden_units} hidden",
+                       state.network_accuracy, state.network_epoch)
+        # The neuron's figure has every mark the network's has, and its line.
+        legend = Content.assemble(neuron.legend(("0", "1")), ("  blank unsure", "$text-muted"))
+        for selector, content in (("#legend", legend), ("#verdict", Content(state.verdict())),
+                                  ("#status", Content(state.status))):
+            show_text(self.query_one(selector, Static), content)
 
+    def show_plot(self, model: Model, title: str, accuracy: float,
+                  epoch: int) -> RegionFigure:
+        """Draw `model`'s plot and box texts; its region figure (for the legend)."""
+        state = self.state
+        view = self.query_one(f"#{model}-plot", PlotView)
+        set_box_text(self.query_one(f"#{model}-box"), title=title,
+                     subtitle=f"{accuracy * 100:.0f} % · epoch {epoch}")
+        grid = plot_grid(GATE_LIMITS, GATE_LIMITS, view.size)
+        probabilities = state.probabilities(model, grid.xs, grid.ys)
+        fitted = state.neuron if model == "neuron" else state.network
+        segment = (state.neuron.line_segment(GATE_LIMITS, GATE_LIMITS)
+                   if model == "neuron" else None)
+        figure = RegionFigure(
+            state.X, state.y, GATE_LIMITS, GATE_LIMITS, fitted.predict(state.X) != state.y,
+            segment, Shading.of(grid, probabilities, GATE_BANDS))
+        view.show_figure(NotedFigure(figure, unsure_note(probabilities, model),
+                                     view.size.height))
+        return figure

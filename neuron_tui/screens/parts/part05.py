@@ -22,7 +22,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from neuron_tui.figures.palette import MOON_BANDS
 from neuron_tui.figures.regions import MOON_GRID_SAMPLES, RegionFigure, Shading, sample_grid
-from neuron_tui.glyphs import glyphs
 from neuron_tui.lesson.part05 import GUIDANCE as PROOF_GUIDANCE
 from neuron_tui.lesson.part05 import MODELS, ProofState, Text
 from neuron_tui.lesson.proof_training import (
@@ -45,29 +44,23 @@ class ProofScreen(LessonScreen):
     """Part 05: same data, two models, two shaded plots, the real train and test scores."""
 
     GUIDANCE = PROOF_GUIDANCE
-    KEY_HINTS = [
-        ("[/]", "noise"),
-        ("-/+", "hidden units"),
-        ("t", "retrain"),
-        ("Esc", "cancel"),
-        ("l", "lesson"),
-        ("n", "next"),
-        ("?", "help"),
-    ]
+    KEY_HINTS = [("[/]", "noise"), ("-/+", "hidden units"), ("t", "retrain"), ("Esc", "cancel"),
+                 ("l", "lesson"), ("n", "next"), ("?", "help")]
+    #: The help's fuller words for the footer's keys (help lists each key once).
     KEY_HELP = [
-        ("[ / ]", "less or more noise in the moons (0.05 to 0.4)"),
-        ("- / +", "fewer or more hidden units in the MLP (1 to 64)"),
+        ("[/]", "less or more noise in the moons (0.05 to 0.4), and retrain"),
+        ("-/+", "fewer or more hidden units in the MLP (1 to 64), and retrain"),
         ("t", "train both models again"),
-        ("Escape", "cancel the training that is running"),
-        ("p", "previous part"),
+        ("Esc", "cancel the training that is running"),
     ]
 
     DEFAULT_CSS = """
-    ProofScreen #settings-line { height: 1; padding: 0 1; }
+    ProofScreen #settings-line, ProofScreen #legend, ProofScreen #status {
+        height: auto; padding: 0 1;
+    }
     ProofScreen #models { height: 1fr; }
     ProofScreen .model-box { width: 1fr; height: 1fr; }
-    ProofScreen .score { height: 1; }
-    ProofScreen #status { height: 1; padding: 0 1; }
+    ProofScreen .score { height: auto; }
     """
 
     BINDINGS = [
@@ -76,7 +69,9 @@ class ProofScreen(LessonScreen):
         Binding("minus", "hidden_units(-1)", "fewer hidden units"),
         Binding("plus,equals_sign", "hidden_units(1)", "more hidden units"),
         Binding("t", "retrain", "retrain"),
-        Binding("escape", "cancel", "cancel training"),
+        # Before the focused widget's own Escape (the side text's "back to the page"),
+        # but only while a run can be cancelled (see check_action).
+        Binding("escape", "cancel", "cancel training", priority=True),
     ]
 
     class Update(Message):
@@ -100,6 +95,7 @@ class ProofScreen(LessonScreen):
                 with Vertical(id=f"{key}-box", classes="box model-box"):
                     yield PlotView(id=f"{key}-plot")
                     yield Static(id=f"{key}-score", classes="score")
+        yield Static(id="legend")
         yield Static(id="status")
 
     def on_mount(self) -> None:
@@ -111,28 +107,34 @@ class ProofScreen(LessonScreen):
     # -- keys -------------------------------------------------------------------------
 
     def action_noise(self, direction: int) -> None:
-        """Change the noise by one step and retrain."""
+        """Change the noise by one step and retrain (at a limit, say so)."""
         self._retrain_if(self.state.change_noise(direction))
 
     def action_hidden_units(self, direction: int) -> None:
-        """Change the MLP's hidden layer size and retrain."""
+        """Change the MLP's hidden layer size and retrain (at a limit, say so)."""
         self._retrain_if(self.state.change_hidden_units(direction))
 
     def action_retrain(self) -> None:
         """Train both models again."""
         self.start_training()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape cancels only a run; otherwise it is left to the focused widget."""
+        return self.state.training if action == "cancel" else True
+
     def action_cancel(self) -> None:
         """Stop the training that is running (between two iterations)."""
         if self._worker is None or not self.state.cancel():
             return
         self._worker.cancel()
-        self._set_status(self.state.status)
+        self._set_status(self.state.shown_status())
 
     def _retrain_if(self, changed: bool) -> None:
         if changed:
             self._show_settings()
             self.start_training()
+        else:
+            self._set_status(self.state.shown_status())
 
     # -- training ---------------------------------------------------------------------
 
@@ -141,7 +143,7 @@ class ProofScreen(LessonScreen):
         if self._worker is not None:
             self._worker.cancel()
         run = self.state.start()
-        self._set_status(self.state.status)
+        self._set_status(self.state.shown_status())
         self._worker = self._train(run, self.state.settings)
 
     @work(thread=True, exclusive=True, group="part05-training", exit_on_error=False)
@@ -167,13 +169,12 @@ class ProofScreen(LessonScreen):
             return
         if isinstance(message.update, MoonsResult):
             self._show_result(message.update)
-        else:
-            self._set_status(self.state.status)
+        self._set_status(self.state.shown_status())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is self._worker and event.state == WorkerState.ERROR:
             self.state.fail(event.worker.error)
-            self._set_status(self.state.status)
+            self._set_status(self.state.shown_status())
 
     # -- showing ----------------------------------------------------------------------
 
@@ -197,13 +198,11 @@ class ProofScreen(LessonScreen):
         grid = sample_grid(xlim, ylim, *MOON_GRID_SAMPLES)
         for key in ("neuron", "mlp"):
             fit: FitResult = getattr(result, key)
-            self.query_one(f"#{key}-plot", PlotView).show_figure(RegionFigure(
+            figure = RegionFigure(
                 data.X, data.y, xlim, ylim, wrong=fit.wrong(data.X, data.y),
-                shading=Shading.of(grid, fit.proba(grid.cells), MOON_BANDS)))
+                shading=Shading.of(grid, fit.proba(grid.cells), MOON_BANDS))
+            self.query_one(f"#{key}-plot", PlotView).show_figure(figure)
         self._show_scores()
-        chars = glyphs()
-        self._set_status(Content.assemble(
-            ("o", "bold $text-primary"), " moon A  ", ("x", "bold $text-error"), " moon B  ",
-            (chars.wrong, "bold $text-warning"), " wrong   ",
-            *self.state.status,
-        ))
+        # Both figures draw the same marks and bands: one legend explains them.
+        self.query_one("#legend", Static).update(Content.assemble(
+            ("moons: ", "$text-muted"), figure.legend(("A", "B"))))

@@ -39,7 +39,8 @@ class QuizScreen(LessonScreen):
     ]
     KEY_HELP = [
         ("a, b, c, d", "answer with that option"),
-        ("↑ / ↓", "move between the options"),
+        ("↑ / ↓", "move between the options; once answered, scroll"),
+        ("PgUp / PgDn", "scroll the question and its feedback"),
         ("Enter", "answer with the chosen option, or go on after the feedback"),
         ("r", "start the quiz again (your best score is kept)"),
         ("p", "previous part"),
@@ -72,8 +73,10 @@ class QuizScreen(LessonScreen):
     BINDINGS = [
         *(Binding(letter, f"answer({index})", f"answer {letter}", show=False)
           for index, letter in enumerate(LETTERS)),
-        Binding("up", "move(-1)", "previous option", show=False),
-        Binding("down", "move(1)", "next option", show=False),
+        # Before the quiz's own scrolling (it has the focus, for PgUp/PgDn): ↑/↓
+        # choose an option, and scroll once the question is answered.
+        Binding("up", "move(-1)", "previous option", show=False, priority=True),
+        Binding("down", "move(1)", "next option", show=False, priority=True),
         Binding("enter", "enter", "answer or go on"),
         Binding("r", "retake", "retake"),
     ]
@@ -89,7 +92,8 @@ class QuizScreen(LessonScreen):
         return self.lesson_app.content.quiz
 
     def compose_work(self) -> ComposeResult:
-        with VerticalScroll(id="quiz", can_focus=False):
+        # Scrolls when a question and its feedback do not fit (as at 60×20).
+        with VerticalScroll(id="quiz", can_focus=True):
             yield Static(id="quiz-head")
             yield Static(id="prompt", markup=False)
             yield Static(id="options")
@@ -97,6 +101,7 @@ class QuizScreen(LessonScreen):
 
     def on_mount(self) -> None:
         self.state = QuizState(self.questions, self.lesson_app.progress.quiz_answers)
+        self.query_one("#quiz").focus()
         self.refresh_quiz()
 
     # -- keys -------------------------------------------------------------------------
@@ -106,9 +111,13 @@ class QuizScreen(LessonScreen):
         self._record(self.state.answer(option))
 
     def action_move(self, step: int) -> None:
-        """Move the highlight to another option (before answering)."""
-        self.state.move(step)
-        self.refresh_quiz()
+        """Move the highlight to another option; once answered, scroll instead."""
+        if self.state.choosing:
+            self.state.move(step)
+            self.refresh_quiz()
+            return
+        quiz = self.query_one("#quiz", VerticalScroll)
+        quiz.scroll_relative(y=step, animate=False)
 
     def action_enter(self) -> None:
         """Answer with the highlighted option, or go on to the next question or the score."""
@@ -119,14 +128,22 @@ class QuizScreen(LessonScreen):
         self.state.retake()
         self.lesson_app.progress_quiz_retake()
         self.refresh_quiz()
+        self.query_one("#quiz", VerticalScroll).scroll_home(animate=False)
 
     def _record(self, answered: Answered | None) -> None:
         """Save an answer (and the score, once the attempt is complete), then show."""
+        before = self.state.choosing, self.state.index
         if answered is not None:
             self.lesson_app.progress_quiz_answer(answered.number, answered.option)
             if answered.score is not None:
                 self.lesson_app.progress_quiz_score(answered.score)
         self.refresh_quiz()
+        quiz = self.query_one("#quiz", VerticalScroll)
+        if answered is not None:
+            # Bring the feedback into view once it is laid out (it may be below the fold).
+            self.call_after_refresh(self.query_one("#feedback").scroll_visible, animate=False)
+        elif before != (self.state.choosing, self.state.index):
+            quiz.scroll_home(animate=False)
 
     # -- showing ----------------------------------------------------------------------
 

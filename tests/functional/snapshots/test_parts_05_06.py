@@ -7,6 +7,8 @@ from pathlib import Path
 from neuron_tui.app import NeuronApp
 from neuron_tui.lesson.content import load_content
 from neuron_tui.lesson.progress import Progress, ProgressStore
+from neuron_tui.lesson.proof_training import MoonsSettings
+from neuron_tui.lesson.registry import LESSON
 from neuron_tui.screens.parts.part05 import ProofScreen
 
 SIZE = (80, 24)
@@ -27,6 +29,14 @@ async def wait_for_training(pilot) -> None:  # type: ignore[no-untyped-def]
 
 def test_part05_after_training(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = NeuronApp(load_content(), start_page="part05")
+    assert snap_compare(app, run_before=wait_for_training, terminal_size=SIZE)
+
+
+def test_part05_four_hidden_units(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """4 hidden units: the MLP no better than the neuron, and test above train, both
+    explained under the legend."""
+    lesson = LESSON.with_options("part05", settings=MoonsSettings().with_hidden_units(4))
+    app = NeuronApp(load_content(), start_page="part05", lesson=lesson)
     assert snap_compare(app, run_before=wait_for_training, terminal_size=SIZE)
 
 

@@ -36,11 +36,27 @@ def test_lesson_text_overlay(snap_compare) -> None:  # type: ignore[no-untyped-d
     assert snap_compare(app, press=["l"], terminal_size=SIZE)
 
 
-def test_part02_by_hand(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    """w₁ = 0.5, w₂ = 1.0: the line splits the classes, 3 wrong, the self-check met."""
+def test_part02_one_slider(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """w₁ = 1 alone: 92.5 %, 3 wrong points amber in their own o and x; the self-check
+    not met, the loss row shows the gap ("0.360 → 0.30"), the guidance asks for all three."""
     app = NeuronApp(load_content(), start_page="part02")
-    keys = ["right"] * 5 + ["down"] + ["right"] * 10
+    assert snap_compare(app, press=["shift+right"], terminal_size=SIZE)
+
+
+def test_part02_by_hand(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """w₁ = 1, w₂ = 1, b = -1: 95 % at loss 0.276, 2 wrong, the self-check met (green, in
+    the side panel: no notice over the guidance or the boxes)."""
+    app = NeuronApp(load_content(), start_page="part02")
+    keys = ["shift+right", "down", "shift+right", "down", "shift+left"]
     assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+def test_part02_shading_at_60x20(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The smallest screen with shading on: the legend names every mark and band, wrapped
+    between entries, and nothing is cut."""
+    app = NeuronApp(load_content(), start_page="part02")
+    keys = ["shift+right", "down", "shift+right", "down", "shift+left", "g"]
+    assert snap_compare(app, press=keys, terminal_size=(60, 20))
 
 
 def test_part02_after_training(snap_compare) -> None:  # type: ignore[no-untyped-def]
@@ -76,3 +92,25 @@ def test_part05_at_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
     app = NeuronApp(load_content(), start_page="part05")
     assert snap_compare(app, run_before=wait_for_training, terminal_size=WIDE)
+
+
+SMALLEST = (60, 20)
+
+
+def test_part01_tanh_at_60x20(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The smallest window: the diagram's y below tanh, the multiply line by numbers,
+    tanh's formula as a fraction over two lines; nothing cut."""
+    app = NeuronApp(load_content(), start_page="part01")
+    assert snap_compare(app, press=["a", "a"], terminal_size=SMALLEST)
+
+
+def test_completion_up_next(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Enter on the last screen: what Module 07 covers (filters and pooling)."""
+    app = NeuronApp(load_content(), start_page="completion")
+    assert snap_compare(app, press=["enter"], terminal_size=SIZE)
+
+
+def test_quiz_answered_at_60x20(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """A wrong answer at the smallest window: the quiz scrolls to its feedback."""
+    app = NeuronApp(load_content(), start_page="part06")
+    assert snap_compare(app, press=["a"], terminal_size=SMALLEST)

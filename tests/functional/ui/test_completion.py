@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neuron_tui.lesson.progress import Progress, ProgressStore
+from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
 
 SIZE = (80, 24)
 
@@ -28,8 +29,27 @@ async def test_completion_summarises_saved_progress(  # type: ignore[no-untyped-
         assert "Parts done: 5 of 6" in text
         assert "Reached 90% by hand in Part 02" in text
         assert "best score 4/5 (aim reached)" in text
-        up_next = app.screen.query_one("#up-next")
-        assert "Module 07" in up_next.source and "Computer Vision Basics" in up_next.source
+        up_next = str(app.screen.query_one("#up-next").render())
+        assert "Module 07" in up_next and "Computer Vision Basics" in up_next
+
+
+async def test_enter_shows_what_module_07_covers_and_escape_returns(  # type: ignore[no-untyped-def]
+    make_app,
+) -> None:
+    app = make_app("completion")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Enter" in str(app.screen.query_one("#up-next-hint").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        overlay = app.screen
+        assert isinstance(overlay, LessonTextScreen)
+        assert "Module 07 · Computer Vision Basics" in overlay.heading
+        for topic in ("Filters", "Pooling", "multiply each pixel by its weight"):
+            assert topic in overlay.markdown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_page == "completion" and not app.screen.is_modal
 
 
 async def test_completion_with_nothing_done_yet(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from neuron_tui.lesson.registry import LESSON
 from neuron_tui.screens.base import LessonScreen
-from neuron_tui.screens.dialogs.help import HelpScreen
+from neuron_tui.screens.dialogs.help import HelpScreen, global_keys, keys_of, screen_keys
 from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
 from neuron_tui.widgets.titlebar import TitleBar
 
@@ -91,7 +92,8 @@ async def test_help_lists_the_screens_keys_and_closes(make_app) -> None:  # type
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = [key for key, _ in app.screen.screen_keys]
-        assert {"a", "←/→", "Shift+←/→", "Home", "Enter", "l"} <= set(keys)
+        assert {"a", "←/→", "Shift+←/→", "Home", "Enter"} <= set(keys)
+        assert "l" in [key for key, _ in app.screen.global_keys]
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -117,9 +119,68 @@ async def test_wide_terminal_shows_lesson_text_beside_the_work(make_app) -> None
         side = app.screen.query_one("#lesson-side")
         assert app.screen.has_class("wide")
         assert side.display and side.children
+
+
+async def test_l_moves_into_the_side_text_where_arrows_scroll_it(make_app) -> None:  # type: ignore[no-untyped-def]
+    """At 120 columns a keyboard learner reaches the side text with l, scrolls it with
+    ↓ and PgDn, and goes back to the slider they were on with l (or Escape)."""
+    app = make_app("part01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        side = app.screen.query_one("#lesson-side")
+        slider = app.focused
         await pilot.press("l")
         await pilot.pause()
-        assert not side.display
+        assert app.focused is side and not app.screen.is_modal
+        assert side.max_scroll_y > 0, "the side text should be longer than the window"
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert side.scroll_y == 2
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert side.scroll_y > 2
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.focused is slider
+        await pilot.press("l", "escape")
+        await pilot.pause()
+        assert app.focused is slider and app.current_page == "part01"
+
+
+@pytest.mark.parametrize(("key", "page"), [("n", "part02"), ("p", "opening"), ("4", "part04")])
+async def test_lesson_text_overlay_closes_and_moves_on_n_p_and_numbers(  # type: ignore[no-untyped-def]
+    make_app, key: str, page: str,
+) -> None:
+    app = make_app("part01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonTextScreen)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.current_page == page
+        assert not app.screen.is_modal
+
+
+async def test_lesson_text_overlay_is_built_once(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The second `l` shows the same overlay, already built (no Markdown parse again)."""
+    app = make_app("part01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        first = app.screen
+        await pilot.press("escape", "l")
+        await pilot.pause()
+        assert app.screen is first
+        assert first.query("MarkdownBlock")
+
+
+async def test_help_numbers_close_help_and_jump(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark", "3")
+        await pilot.pause()
+        assert app.current_page == "part03" and not app.screen.is_modal
 
 
 async def test_digit_jump_closes_an_open_overlay(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -138,3 +199,80 @@ async def test_q_quits(make_app) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("page", LESSON.order)
+async def test_help_lists_each_key_once(make_app, page: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(page)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        named = [single for key, _ in [*help_screen.screen_keys, *help_screen.global_keys]
+                 for single in keys_of(key)]
+        repeated = sorted({key for key in named if named.count(key) > 1})
+        assert not repeated, f"help on {page} lists these keys more than once: {repeated}"
+
+
+async def test_help_wraps_long_actions_under_themselves(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A long action's second line starts under its first, not under the key."""
+    from textual.geometry import Region
+
+    app = make_app("part01")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = app.screen.query_one("#keys")
+        width, height = keys.size
+        lines = ["".join(segment.text for segment in strip)
+                 for strip in keys.render_lines(Region(0, 0, width, height))]
+        row = next(index for index, line in enumerate(lines) if line.startswith("  l "))
+        action_column = len(lines[row]) - len(lines[row][4:].lstrip())
+        continuation = lines[row + 1]
+        assert continuation.strip(), "the lesson text's action should wrap at 60 columns"
+        assert len(continuation) - len(continuation.lstrip()) == action_column
+
+
+def test_keys_of_reads_every_way_a_hint_names_keys() -> None:
+    assert keys_of("s/d/f") == {"s", "d", "f"}
+    assert keys_of("a–d") == {"a", "b", "c", "d"}
+    assert keys_of("a, b, c, d") == {"a", "b", "c", "d"}
+    assert keys_of("1–6") == {str(digit) for digit in range(1, 7)}
+    assert keys_of("Shift+←/→") == {"shift+←", "shift+→"}
+    assert keys_of("[ / ]") == keys_of("[/]") == {"[", "]"}
+    assert keys_of("-/+") == {"-", "+"}
+    assert keys_of("Esc") == keys_of("Escape") == {"escape"}
+
+
+def test_screen_keys_prefer_the_fuller_help_and_leave_global_keys_to_everywhere() -> None:
+    hints = [("s/d/f", "presets"), ("t", "run"), ("?", "help"), ("n", "next")]
+    details = [("s", "too small"), ("d", "good"), ("f", "too big"), ("t", "run or pause"),
+               ("p", "previous part")]
+    entries = screen_keys(hints, details, global_keys("1–6"))
+    assert entries == [("s", "too small"), ("d", "good"), ("f", "too big"),
+                       ("t", "run or pause")]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (120, 40)])
+async def test_a_notification_hides_no_guidance_keys_or_box_contents(  # type: ignore[no-untyped-def]
+    make_app, size: tuple[int, int],
+) -> None:
+    """It sits on the title bar's line (and the box edge below it when long)."""
+    app = make_app("part01")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("7")  # no such part: "There is no part 7: choose 1 to 6."
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if app.screen.query("Toast"):  # Textual's notification widget, by its CSS type
+                break
+        toasts = list(app.screen.query("Toast"))
+        assert toasts, "no notification shown"
+        region = toasts[0].region
+        assert region.y == 0 and region.bottom <= 2
+        if size[0] >= 80:
+            assert region.height == 1
+        screen = app.screen
+        for protected in ("#guidance", "#keybar", "#diagram", "#steps"):
+            assert not region.overlaps(screen.query_one(protected).region), protected

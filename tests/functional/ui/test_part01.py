@@ -139,3 +139,22 @@ async def test_enter_types_an_exact_value_and_refuses_bad_text(make_app) -> None
         await pilot.press("enter", "escape")
         await pilot.pause()
         assert slider(app, "x1").value == -2.5
+
+
+async def test_at_60_columns_the_diagram_and_steps_fit_at_any_values(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Every slider at its far end, tanh: y moves below the activation, the multiply
+    line keeps the numbers; every line fits the box (nothing wraps or is cut)."""
+    app = make_app("part01")
+    async with app.run_test(size=(60, 20)) as pilot:
+        for key, direction in (("x1", "right"), ("x2", "right"), ("w1", "left"),
+                               ("w2", "left"), ("b", "left")):
+            slider(app, key).focus()
+            await pilot.press(*[f"shift+{direction}"] * 10)  # z = -35: the widest numbers
+        await pilot.press("a", "a")
+        await pilot.pause()
+        diagram, steps = shown(app, "#diagram"), shown(app, "#steps")
+        width = app.screen.query_one("#diagram").content_region.width
+        assert len(diagram.splitlines()) == 3 and len(steps.splitlines()) == 3
+        assert max(len(line) for line in [*diagram.splitlines(), *steps.splitlines()]) <= width
+        assert "y = -1.000" in diagram.splitlines()[2]
+        assert "-5.0·3.0 = -15.00" in steps and "= -35.00" in steps

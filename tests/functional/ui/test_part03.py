@@ -1,13 +1,16 @@
-"""Part 03 · Gradient descent: every control, a diverging run, and nothing NaN plotted."""
+"""Part 03 · Gradient descent: every control, the four rates, a diverging run, and nothing
+NaN plotted; keys, help, legend and glossary as the learner reads them."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from neuron_tui.app import NeuronApp
-from neuron_tui.lesson.part03 import PRESETS, START
+from neuron_tui.lesson.part03 import EPOCH_CAP, PRESETS, START
 from neuron_tui.lesson.registry import LESSON
 from neuron_tui.screens.parts.part03 import GradientDescentScreen
 from neuron_tui.widgets.keybar import KeyBar
@@ -51,7 +54,7 @@ async def test_starts_high_on_the_bowl(make_app) -> None:  # type: ignore[no-unt
         assert screen.query_one("#rate", Slider).value == pytest.approx(PRESETS["d"].rate)
         assert screen.query_one("#rate", Slider).has_focus
         assert shown(app, "#status") == PRESETS["d"].watch
-        assert bowl_subtitle(app) == "b held at 0.00"
+        assert bowl_subtitle(app) == "map at b = 0.00"
         bowl = "\n".join(screen.query_one("#bowl", PlotView).text_lines)
         assert "░" in bowl and "●" in bowl
         assert "epoch" in "\n".join(screen.query_one("#curve", PlotView).text_lines)
@@ -134,17 +137,21 @@ async def test_too_big_overshoots_and_the_map_follows_b(make_app) -> None:  # ty
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("f")
-        assert screen.query_one("#rate", Slider).value == pytest.approx(10.0)
+        assert screen.query_one("#rate", Slider).value == pytest.approx(PRESETS["f"].rate)
         await pilot.press("space")
-        # One step leaps from w1 = -4 right past the bottom (w1 ≈ 1.2) to the far side.
-        assert screen.state.last.w1 > 4.0 and screen.state.last.w2 > 6.0
-        assert "leaps" in shown(app, "#status")
+        # One step leaps from w1 = -4 right past the bottom (w1 ≈ 1.2) to the far wall,
+        # off the near map: the map zooms out to keep it in view.
+        assert screen.state.last.w1 > 10.0 and screen.state.last.w2 > 10.0
+        assert "overshoots" in shown(app, "#status")
+        assert "zoomed out" in shown(app, "#bowl-legend")
         bowl = screen.query_one("#bowl", PlotView).text_lines
-        await pilot.press("space")
+        assert any("24" in line for line in bowl)  # the far view's axis
         b = screen.state.last.b
-        assert abs(b) > 0.25  # b moved: the map is redrawn for the new b
-        assert bowl_subtitle(app) == f"b held at {b:.2f}"
-        assert screen.query_one("#bowl", PlotView).text_lines != bowl
+        assert abs(b) > 2.0  # the map was drawn again, at the b of the leap
+        assert bowl_subtitle(app) == f"map at b = {b:.2f}"
+        await pilot.press("r")
+        assert bowl_subtitle(app) == "map at b = 0.00"  # back near, at the start's b
+        assert "zoomed out" not in shown(app, "#bowl-legend")
 
 
 async def test_a_small_move_of_b_keeps_the_map(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +160,7 @@ async def test_a_small_move_of_b_keeps_the_map(make_app) -> None:  # type: ignor
         screen = app.screen
         await pilot.press("space")
         assert 0 < abs(screen.state.last.b) < 0.25
-        assert bowl_subtitle(app) == "b held at 0.00"  # the bowl barely changes: not redrawn
+        assert bowl_subtitle(app) == "map at b = 0.00"  # the bowl barely changes: not redrawn
 
 
 async def test_diverging_run_is_taught_not_crashed(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -163,16 +170,16 @@ async def test_diverging_run_is_taught_not_crashed(make_app) -> None:  # type: i
         screen.set_learning_rate(1e308)  # beyond the slider: the weights overflow
         await pilot.press("space")
         text = shown(app, "#status")
-        assert "Diverged" in text and "too large" in text and "Press r" in text
+        assert "Diverged" in text and "far too big" in text and "Press r" in text
         assert screen.state.diverged
         for step in screen.state.history:
             assert all(math.isfinite(v) for v in (*step.params, step.loss))
         for view in screen.query(PlotView):
             assert not any("nan" in line.lower() for line in view.text_lines)
         await pilot.press("space")
-        assert "blew up" in shown(app, "#status")
+        assert "diverged" in shown(app, "#status")
         await pilot.press("t")
-        assert "blew up" in shown(app, "#status") and "any key stop" not in footer(app)
+        assert "diverged" in shown(app, "#status") and "any key stop" not in footer(app)
         await pilot.press("r")
         assert shown(app, "#status") == "Back at the start, high on the side of the bowl."
         assert screen.state.last.params == START and screen.state.last.epoch == 0
@@ -191,29 +198,43 @@ async def test_reset_keeps_the_rate(make_app) -> None:  # type: ignore[no-untype
         assert screen.query_one("#rate", Slider).value == pytest.approx(rate)
 
 
-async def test_slider_is_logarithmic_from_0_001_to_10(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_slider_is_logarithmic_from_0_001_to_1000(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app("part03")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        await pilot.press(*["shift+left"] * 5)
+        await pilot.press(*["shift+left"] * 4)
         assert screen.state.learning_rate == pytest.approx(0.001)
-        await pilot.press(*["shift+right"] * 5)
-        assert screen.state.learning_rate == pytest.approx(10.0)
+        await pilot.press(*["shift+right"] * 3)
+        assert screen.state.learning_rate == pytest.approx(1.0)  # a decade a press
+        await pilot.press(*["shift+right"] * 4)
+        assert screen.state.learning_rate == pytest.approx(1000.0)
+        assert "1000" in str(screen.query_one("#rate", Slider).render())
 
 
-async def test_glossary_is_one_key_away(make_app) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("size", [SIZE, (60, 20)])
+async def test_glossary_is_w_and_fits_or_scrolls(make_app, size) -> None:  # type: ignore[no-untyped-def]
     app = make_app("part03")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
-        glossary = screen.query_one("#glossary")
+        glossary = screen.query_one("#glossary", VerticalScroll)
         assert not glossary.display
-        await pilot.press("g")
-        assert glossary.display
-        text = str(glossary.render())
-        for word in ("Learning rate", "Epoch", "Local minimum"):
+        await pilot.press("g")  # g is Part 02's shading: nothing here
+        assert not glossary.display
+        await pilot.press("w")
+        await pilot.pause()
+        assert glossary.display and glossary.has_focus
+        text = str(glossary.query_one(Static).render())
+        for word in ("Learning rate", "Epoch", "Local minimum", "mostly fine."):
             assert word in text
-        await pilot.press("g")
+        if size == SIZE:
+            assert glossary.max_scroll_y == 0  # all of it shows at 80×24
+        else:
+            assert glossary.max_scroll_y > 0  # at 60×20 it scrolls, from the keyboard
+            await pilot.press("end")
+            assert glossary.scroll_y == glossary.max_scroll_y
+        await pilot.press("w")
         assert not glossary.display
+        assert screen.query_one("#rate", Slider).has_focus  # ←/→ move the rate again
 
 
 async def test_leaving_the_screen_stops_the_run(content) -> None:  # type: ignore[no-untyped-def]
@@ -233,3 +254,87 @@ async def test_leaving_the_screen_stops_the_run(content) -> None:  # type: ignor
         assert shown(app, "#status") == (f"Paused at epoch {stopped_at}. "
                                           "t runs on, space steps.")
         assert "any key stop" not in footer(app)
+
+
+@pytest.mark.parametrize("size", [SIZE, (60, 20)])
+async def test_footer_keeps_help_lesson_and_next(make_app, size) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part03")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        text = footer(app)
+        for hint in ("? help", "l lesson", "n next", "s/d/f/e η", "space epoch", "t run"):
+            assert hint in text
+
+
+async def test_help_lists_each_key_once_and_every_preset(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part03")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        keys = [key for key, _ in screen.help_entries()]
+        assert len(keys) == len(set(keys))
+        assert "s/d/f/e" not in keys and "g" not in keys
+        help_text = dict(screen.help_entries())
+        assert "crawls" in help_text["s"] and "settles" in help_text["d"]
+        assert "oscillates" in help_text["f"] and "diverges" in help_text["e"]
+        assert "glossary" in help_text["w"]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_diverge_key_runs_to_a_blow_up_says_why_and_r_recovers(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part03")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("e")
+        assert screen.query_one("#rate", Slider).value == pytest.approx(PRESETS["e"].rate)
+        assert "diverges" in shown(app, "#status")
+        screen.run_to_end()
+        await pilot.pause()
+        start = screen.state.history[0].loss
+        last = screen.state.last
+        assert screen.state.diverged and last.loss > 2 * start
+        status = shown(app, "#status")
+        assert status.startswith(f"Diverged at epoch {last.epoch}: η = 100 is far too big.")
+        assert "shot up" in status and "Press r, then a smaller rate." in status
+        curve = "\n".join(screen.query_one("#curve", PlotView).text_lines)
+        assert "9.1" in curve  # the loss axis reaches the blow-up
+        await pilot.press("r")
+        assert screen.state.last.epoch == 0 and not screen.state.diverged
+        assert str(screen.query_one("#curve-box").border_subtitle) == "faint: η 100"
+
+
+async def test_runs_are_compared_faintly_on_one_curve(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part03")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("s")
+        screen.run_to_end()
+        await pilot.pause()
+        assert screen.state.last.epoch == EPOCH_CAP
+        status = shown(app, "#status")
+        assert status.startswith(f"Stopped at epoch {EPOCH_CAP}: loss")
+        assert "above the bottom" in status
+        await pilot.press("d")
+        screen.run_to_end()
+        await pilot.pause()
+        assert str(screen.query_one("#curve-box").border_subtitle) == "faint: η 0.01"
+        curve = "\n".join(screen.query_one("#curve", PlotView).text_lines)
+        assert str(EPOCH_CAP) in curve  # the axis holds the crawl's 500 epochs
+
+
+async def test_legend_names_every_mark_and_the_map_says_its_b(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("part03")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        legend = shown(app, "#bowl-legend")
+        assert "blank <0.35" in legend  # the bottom band has its label
+        assert "■ start" in legend and "● now" in legend
+        bowl = "\n".join(screen.query_one("#bowl", PlotView).text_lines)
+        assert "●" in bowl
+        for _ in range(3):
+            await pilot.press("space")
+        bowl = "\n".join(screen.query_one("#bowl", PlotView).text_lines)
+        assert "■" in bowl and "●" in bowl  # start and now, apart
+        assert bowl_subtitle(app).startswith("map at b = ")

@@ -49,7 +49,7 @@ async def training(app, pilot) -> ProofScreen:  # type: ignore[no-untyped-def]
     assert isinstance(screen, ProofScreen)
     for _ in range(400):
         await pilot.pause(0.01)
-        if "iteration" in text(screen, "#status"):
+        if "epoch" in text(screen, "#status"):
             break
     assert screen.state.training
     return screen
@@ -71,8 +71,10 @@ async def test_both_models_train_and_show_real_scores(part05) -> None:  # type: 
         assert f"test {100 * result.neuron.test_accuracy:.1f} %" in neuron_score
         assert f"train {100 * result.mlp.train_accuracy:.1f} %" in mlp_score
         status = text(screen, "#status")
-        assert "moon A" in status
         assert f"neuron loss {result.neuron.loss:.3f} · MLP loss {result.mlp.loss:.3f}" in status
+        # One legend under both plots: the classes, the wrong points and the shading.
+        legend = text(screen, "#legend")
+        assert legend.startswith("moons: o A  x B") and "wrong" in legend and "░" in legend
         for plot in screen.query(PlotView):
             assert any("o" in line for line in plot.text_lines)
         assert screen.query_one("#mlp-box").border_title == "MLP · 16 hidden units"
@@ -143,3 +145,28 @@ async def test_footer_fits_80_columns(part05) -> None:  # type: ignore[no-untype
         for key, action in ProofScreen.KEY_HINTS:
             assert f"{key} {action}" in rendered
         await app.workers.wait_for_complete()
+
+
+async def test_keys_at_their_limits_say_so(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05(FAST.with_hidden_units(1).with_noise(0.4))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await trained(app, pilot)
+        await pilot.press("minus")
+        assert not screen.state.training  # nothing to retrain...
+        assert "1 hidden unit is the fewest; + adds more." in text(screen, "#status")
+        assert "hidden units 1 (fewest)" in text(screen, "#settings-line")
+        await pilot.press("right_square_bracket")
+        assert "Noise 0.40 is the most here; [ lowers it." in text(screen, "#status")
+        assert "noise 0.40 (most)" in text(screen, "#settings-line")
+        await pilot.press("plus")  # a key that changes something clears the notice
+        screen = await trained(app, pilot)
+        assert "most here" not in text(screen, "#status")
+
+
+async def test_few_hidden_units_are_explained(part05) -> None:  # type: ignore[no-untyped-def]
+    app = part05(MoonsSettings().with_hidden_units(4))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await trained(app, pilot)
+        status = text(screen, "#status")
+        assert "4 hidden units are too few to bend" in status
+        assert "Test beats train by chance: only 50 test points" in status

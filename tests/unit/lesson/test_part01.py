@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from neuron_tui.lesson.part01 import ACTIVATION_ORDER, KNOBS, AtomState
+from neuron_tui.lesson.part01 import ACTIVATION_ORDER, KNOBS, AtomState, formula_lines
 from neuron_tui.model.activations import ACTIVATIONS
 
 
@@ -66,3 +66,17 @@ def test_the_activation_squashes_the_sum(name: str) -> None:
     assert state.steps.y == pytest.approx(float(ACTIVATIONS[name].fn(-0.4)))
     if name == "relu":
         assert state.steps.y == 0.0
+
+
+def test_a_formula_that_fits_stays_on_one_line() -> None:
+    assert formula_lines("σ(z) = 1 / (1 + e^(−z))", 40) == "σ(z) = 1 / (1 + e^(−z))"
+    assert formula_lines("ReLU(z) = max(0, z)", 19) == "ReLU(z) = max(0, z)"
+
+
+def test_a_wide_formula_becomes_a_fraction_with_the_divisor_under_it() -> None:
+    tanh = "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))"
+    lines = formula_lines(tanh, 40).split("\n")
+    assert lines == ["tanh(z) = (e^z − e^(−z))", "          / (e^z + e^(−z))"]
+    assert all(len(line) <= 28 for line in formula_lines(tanh, 28).split("\n"))
+    # Too narrow for the hanging indent: the divisor starts the line.
+    assert formula_lines(tanh, 24).split("\n") == ["tanh(z) = (e^z − e^(−z))", "/ (e^z + e^(−z))"]

@@ -167,3 +167,12 @@ def test_without_verdict_drops_only_a_leading_right() -> None:
     assert without_verdict("Right. The weights set it.") == "The weights set it."
     assert without_verdict("  Correct! Yes.") == "Yes."
     assert without_verdict("It is right. Yes.") == "It is right. Yes."
+
+
+def test_choosing_until_answered_then_arrows_are_free_to_scroll() -> None:
+    state = QuizState(load_content().quiz)
+    assert state.choosing
+    state.answer(0)
+    assert not state.choosing
+    state.enter()
+    assert state.choosing and state.index == 1

@@ -8,7 +8,13 @@ import pytest
 from neuron_tui.model.datasets import forty_points, xor
 from neuron_tui.model.mlp import MLP
 from neuron_tui.model.neuron import Neuron
-from neuron_tui.model.run import CONVERGENCE_TOLERANCE, FrameSchedule, RunEnd, TrainingRun
+from neuron_tui.model.run import (
+    CONVERGENCE_TOLERANCE,
+    SETTLED_MOVE,
+    FrameSchedule,
+    RunEnd,
+    TrainingRun,
+)
 from neuron_tui.model.training import TrainingStep, gradient_descent
 
 
@@ -70,3 +76,60 @@ def test_short_runs_end_cleanly(epochs: int) -> None:
     run.run_to_end()
     assert run.end is RunEnd.EXHAUSTED
     assert (run.last is None) == (epochs == 0)
+
+
+# ------------------------------------------------------------ loss ceiling
+
+def test_a_loss_above_the_ceiling_ends_the_run_as_diverged() -> None:
+    X, y = forty_points()
+    start = Neuron(-4.0, 4.0, 0.0)
+    ceiling = 2 * start.loss(X, y)
+    free = list(gradient_descent(Neuron(-4.0, 4.0, 0.0), X, y, 100.0, 40))
+    first_above = next(step.epoch for step in free if step.loss > ceiling)
+    run = TrainingRun(gradient_descent(start, X, y, 100.0, 40), FrameSchedule(most=5),
+                      start_loss=start.loss(X, y), loss_ceiling=ceiling)
+    last = run.run_to_end()
+    assert run.end is RunEnd.DIVERGED
+    assert last is not None and last.epoch == first_above and last.loss > ceiling
+    # Without a ceiling the same steps go on to the end: neither "diverged", nor (on
+    # the plateaus of the clipped loss, 1.38 then 2.07, where the weights still fly
+    # about) "converged".
+    loose = TrainingRun(gradient_descent(Neuron(-4.0, 4.0, 0.0), X, y, 100.0, 40),
+                        FrameSchedule(most=5))
+    loose.run_to_end()
+    assert loose.end is RunEnd.EXHAUSTED
+
+
+def test_the_step_that_crosses_the_ceiling_is_handed_out() -> None:
+    X, y = forty_points()
+    neuron = Neuron(-4.0, 4.0, 0.0)
+    run = TrainingRun(gradient_descent(neuron, X, y, 100.0, 40),
+                      FrameSchedule(first=40, most=40), loss_ceiling=2 * neuron.loss(X, y))
+    taken = run.next_frame()
+    assert taken[-1] is run.last and run.end is RunEnd.DIVERGED
+
+
+def test_a_saturated_plateau_is_not_the_bottom_with_a_weight_limit() -> None:
+    """The bug this guards: at 1e308 the weights reached ~1e307, the clipped loss stopped
+    changing, and the run said it had converged."""
+    X, y = forty_points()
+    for epochs_first in (0, 5, 60):
+        neuron = Neuron(-4.0, 4.0, 0.0)
+        for _ in gradient_descent(neuron, X, y, 1.0, epochs_first):
+            pass
+        run = TrainingRun(gradient_descent(neuron, X, y, 1e308, 100, weight_limit=100.0),
+                          FrameSchedule(most=10), start_loss=neuron.loss(X, y))
+        run.run_to_end()
+        assert run.end is RunEnd.DIVERGED
+
+
+def test_a_flat_loss_is_the_bottom_only_where_the_weights_stopped_moving() -> None:
+    X, y = forty_points()
+    plateau = list(gradient_descent(Neuron(-4.0, 4.0, 0.0), X, y, 100.0, 20))
+    flat = [step for before, step in zip(plateau, plateau[1:], strict=False)
+            if abs(step.loss - before.loss) < CONVERGENCE_TOLERANCE]
+    assert flat and all(step.moved > 1.0 for step in flat)  # a plateau far up the wall
+    good = TrainingRun(gradient_descent(Neuron(), X, y, 1.0, 3000), FrameSchedule(most=40),
+                       start_loss=Neuron().loss(X, y))
+    last = good.run_to_end()
+    assert good.end is RunEnd.CONVERGED and last is not None and last.moved < SETTLED_MOVE

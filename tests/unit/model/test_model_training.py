@@ -167,3 +167,40 @@ def test_loss_surface_is_a_bowl_around_the_optimum(forty, sklearn_optimum) -> No
     surface = loss_surface(X, y, opt.b, w1_values, w2_values)
     assert np.unravel_index(np.argmin(surface), surface.shape) == (10, 10)
     assert np.all(np.isfinite(loss_surface(X, y, 0.0, [-1e6, 1e6], [-1e6, 0.0, 1e6])))
+
+
+# ------------------------------------------------------------ weight limit
+
+def test_without_a_limit_a_huge_rate_plateaus_on_the_clipped_loss(forty) -> None:
+    """Why the limit exists: far out on the walls the clipped loss stops changing while
+    the weights are hundreds of times the bottom's, so the loss alone reads as settled."""
+    X, y = forty
+    steps = list(gradient_descent(Neuron(-4.0, 4.0, 0.0), X, y, 1000.0, 3))
+    assert steps[0].loss == steps[1].loss  # not the bottom: the weights are far out
+    assert max(abs(v) for v in steps[1].params) > 500 and not steps[1].diverged
+
+
+def test_a_step_beyond_the_weight_limit_diverges_where_it_landed(forty) -> None:
+    X, y = forty
+    neuron = Neuron(-4.0, 4.0, 0.0)
+    expected = Neuron(-4.0, 4.0, 0.0)
+    landed = next(gradient_descent(expected, X, y, 1000.0, 1))
+    steps = list(gradient_descent(neuron, X, y, 1000.0, 10, weight_limit=100.0))
+    assert len(steps) == 1 and steps[0].diverged and steps[0].epoch == 1
+    assert steps[0].params == landed.params  # where it landed, still finite
+    assert max(abs(v) for v in steps[0].params) > 100.0
+    assert neuron.params == landed.params
+
+
+def test_steps_within_the_weight_limit_are_untouched(forty) -> None:
+    X, y = forty
+    limited = list(gradient_descent(Neuron(), X, y, 1.0, 50, weight_limit=100.0))
+    free = list(gradient_descent(Neuron(), X, y, 1.0, 50))
+    assert limited == free and not any(step.diverged for step in limited)
+
+
+@pytest.mark.parametrize("limit", [0.0, -1.0, math.nan, math.inf, "far"])
+def test_a_weight_limit_that_is_no_limit_is_refused(forty, limit) -> None:
+    X, y = forty
+    with pytest.raises(ValueError, match="weight_limit must be finite and > 0"):
+        gradient_descent(Neuron(), X, y, 1.0, 10, weight_limit=limit)

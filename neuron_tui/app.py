@@ -87,6 +87,7 @@ class NeuronApp(FatalErrorHook, App[None]):
                 self.notices.append(loaded.notice)
         else:
             self.progress = Progress()
+        self.progress.fit_quiz(len(content.quiz))
         self.start_page = start_page
         self.current_page = start_page
 
@@ -153,7 +154,8 @@ class NeuronApp(FatalErrorHook, App[None]):
             self.save_progress()
         except Exception:  # noqa: BLE001 - the crash report matters more now
             pass
-        self.crash_log = write_crash_log(traceback.format_exc())
+        folder = self.store.path.parent if self.store is not None else None
+        self.crash_log = write_crash_log(traceback.format_exc(), folder)
         self.close_now()
 
     def _screen_name(self, page: str) -> str:
@@ -230,7 +232,7 @@ class NeuronApp(FatalErrorHook, App[None]):
 
     def progress_quiz_answer(self, question: int, option: int) -> None:
         """Record the learner's answer (option index) to quiz question `question` (1..5)."""
-        self.progress.quiz_answers[str(question)] = option
+        self.progress.answer(str(question), option)
         self.save_progress()
 
     def progress_quiz_score(self, score: int) -> None:
@@ -242,7 +244,7 @@ class NeuronApp(FatalErrorHook, App[None]):
 
     def progress_quiz_retake(self) -> None:
         """Forget the current attempt's answers (the best score stays)."""
-        self.progress.quiz_answers.clear()
+        self.progress.retake()
         self.save_progress()
 
     def save_progress(self) -> None:
@@ -256,9 +258,13 @@ class NeuronApp(FatalErrorHook, App[None]):
             self.notify(notice, title="Progress", severity="warning", timeout=12)
 
 
-def write_crash_log(details: str) -> Path | None:
-    """Write `details` to crash-<time>.log beside the progress file; None if impossible."""
-    folder = default_progress_path().parent
+def write_crash_log(details: str, folder: Path | None = None) -> Path | None:
+    """Write `details` to crash-<time>.log in `folder`; None if impossible.
+
+    The folder is the progress file's (the default one's when there is no store), so
+    `--progress` elsewhere keeps the lesson's files together.
+    """
+    folder = folder if folder is not None else default_progress_path().parent
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neuron_tui.screens.dialogs.once import OnceDialog
 from neuron_tui.widgets.still_input import StillInput
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None
     return value, ""
 
 
-class ValueEntryScreen(ModalScreen[float | None]):
+class ValueEntryScreen(OnceDialog[float | None]):
     """Asks for one number for a slider; dismisses with the number or None."""
 
     DEFAULT_CSS = """

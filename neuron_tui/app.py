@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import importlib
-import signal
 import traceback
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from neuron_tui.compat import FatalErrorHook, add_line_filter
 from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.shutdown import SIGNALS
 from neuron_tui.terminal import TerminalProfile, too_small
 
 #: Frames a second at most while something animates in low-bandwidth mode.
@@ -69,6 +69,8 @@ class NeuronApp(FatalErrorHook, App[None]):
             add_line_filter(self, AsciiFilter())
         #: Where the last unexpected error was written, if one happened.
         self.crash_log: Path | None = None
+        #: Whether a signal is ending the lesson (errors while it winds down are not bugs).
+        self.ending_on_signal = False
         self.lesson = lesson
         start_page = start_page or lesson.first
         if not lesson.has_page(start_page):
@@ -127,17 +129,19 @@ class NeuronApp(FatalErrorHook, App[None]):
                 self.pop_screen()
 
     def _install_signal_handlers(self) -> None:
-        """SIGTERM and SIGHUP (a closed SSH connection) save progress and exit cleanly."""
-        try:
-            loop = asyncio.get_running_loop()
-            for number in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(number, self._exit_on_signal, number)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or no signals here: nothing to install
+        """SIGTERM and SIGHUP (a closed SSH connection) save progress and exit cleanly.
+
+        The handlers themselves are installed by the command line before the app
+        starts (see `neuron_tui.shutdown`); the app only takes the signals over here.
+        """
+        SIGNALS.attach(asyncio.get_running_loop(), self._exit_on_signal)
 
     def _exit_on_signal(self, number: int) -> None:
-        self.save_progress()
-        self.exit(return_code=0, message=None)
+        self.ending_on_signal = True
+        try:
+            self.save_progress()
+        finally:
+            self.exit(return_code=0, message=None)
 
     async def action_quit(self) -> None:
         """Save progress (already saved on every change) and leave."""
@@ -148,8 +152,13 @@ class NeuronApp(FatalErrorHook, App[None]):
         """An unexpected error: keep progress, write the details to a file, exit.
 
         Textual would print a traceback; a learner gets one line naming the file
-        instead (printed by the command line after the terminal is restored).
+        instead (printed by the command line after the terminal is restored). While
+        a signal ends the lesson, a part still loading may find its widgets gone: that
+        is the end the learner asked for, not a crash.
         """
+        if self.ending_on_signal:
+            self.close_now()
+            return
         try:
             self.save_progress()
         except Exception:  # noqa: BLE001 - the crash report matters more now

@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import random
+import select
 import signal
 import struct
 import subprocess
@@ -84,18 +85,26 @@ class BareTerminal:
         )
         os.close(slave)
         self.output = bytearray()
+        self._hang_up = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
+        # Only this thread closes the master: closing it while another thread is
+        # blocked reading it would not release it, and the lesson would see no hang-up.
+        try:
+            while not self._hang_up.is_set():
+                if not select.select([self.master], [], [], 0.02)[0]:
+                    continue
+                try:
+                    data = os.read(self.master, 65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                self.output += data
+        finally:
+            os.close(self.master)
 
     def resize(self, cols: int, rows: int, signal_group: bool = True, fd: int = -1) -> None:
         fcntl.ioctl(self.master if fd < 0 else fd, termios.TIOCSWINSZ,
@@ -107,7 +116,9 @@ class BareTerminal:
         os.write(self.master, data)
 
     def hang_up(self) -> None:
-        os.close(self.master)
+        """Close the terminal's other end, as a closed window or SSH connection does."""
+        self._hang_up.set()
+        self._reader.join(5)
 
     def kill(self) -> None:
         if self.process.poll() is None:

@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from neuron_tui.screens.dialogs.once import OnceDialog
 from neuron_tui.widgets.keybar import KeyHint
 
 
@@ -23,7 +23,7 @@ def global_keys(number_keys: str) -> list[KeyHint]:
     ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(OnceDialog[None]):
     """Lists keys in two groups: this screen's, and everywhere."""
 
     DEFAULT_CSS = """

@@ -7,7 +7,15 @@ one line on stderr with a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+# SIGTERM and SIGHUP must end the lesson cleanly from its first moment, so when run as
+# a program the handlers go in before the slower imports below.
+if __name__ == "__main__":
+    from neuron_tui.shutdown import SIGNALS as _EARLY_SIGNALS
+
+    _EARLY_SIGNALS.install()
+
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -35,12 +43,12 @@ def part_number_type(lesson: Lesson) -> Callable[[str], int]:
     """argparse type for --part: the number of one of `lesson`'s parts."""
 
     def part_number(text: str) -> int:
-        try:
-            part = int(text)
-        except ValueError:
+        # int() would also take " 3 ", "+3" and full-width "３": only plain digits count.
+        if not (text.isascii() and text.isdigit()):
             raise argparse.ArgumentTypeError(
                 f"{text!r} is not a part number ({lesson.part_range})"
-            ) from None
+            )
+        part = int(text)
         try:
             lesson.part(part)
         except ValueError as error:
@@ -175,7 +183,16 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
     if args.command == "check-content":
         return check_content(args.dir if args.dir is not None else args.content)
 
+    from neuron_tui.shutdown import SIGNALS
+
+    with SIGNALS.installed():
+        return run_lesson(args, lesson)
+
+
+def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
+    """Start the lesson (SIGTERM/SIGHUP already end it cleanly); returns the exit code."""
     from neuron_tui.lesson.content import ContentError, load_content
+    from neuron_tui.shutdown import SIGNALS
 
     try:
         content = load_content(args.content, lesson)
@@ -183,10 +200,14 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
         print_problems(error.problems)
         return 1
 
-    from neuron_tui.lesson.progress import ProgressStore, default_progress_path
+    from neuron_tui.lesson.progress import ProgressFileError, ProgressStore, default_progress_path
 
     progress_path = args.progress if args.progress else default_progress_path()
     problem = progress_path_problem(progress_path)
+    if problem:
+        print(f"neuron-tui: error: {problem}", file=sys.stderr)
+        return 2
+    problem = terminal_problem()
     if problem:
         print(f"neuron-tui: error: {problem}", file=sys.stderr)
         return 2
@@ -195,7 +216,7 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
     if args.reset_progress:
         try:
             backup = store.reset()
-        except OSError as error:
+        except (OSError, ProgressFileError) as error:
             print(f"neuron-tui: cannot reset progress: {error}", file=sys.stderr)
             return 1
         if backup is not None:
@@ -208,7 +229,10 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
     start_page = lesson.part(args.part).key if args.part else lesson.first
     app = NeuronApp(content, start_page=start_page, store=store, notices=notices,
                     profile=profile, lesson=lesson)
+    SIGNALS.app_starting = True
     app.run()
+    if SIGNALS.received is not None:
+        return 0  # ended by SIGTERM/SIGHUP, as asked: progress was saved on every change
     if app.out_of_memory:
         print(
             "neuron-tui: the lesson reached its memory limit and had to stop; "
@@ -229,6 +253,8 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
 
 def progress_path_problem(path: Path) -> str:
     """Why the lesson could not keep progress at `path`, or "" when it can."""
+    from neuron_tui.lesson.progress_file import special_file_problem
+
     if path.is_dir():
         return f"--progress {path}: is a folder; give a file name, e.g. {path / 'progress.json'}"
     folder = path.parent
@@ -239,9 +265,30 @@ def progress_path_problem(path: Path) -> str:
         return f"cannot keep progress in {path}: {existing} is not a folder"
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"cannot keep progress in {path}: {existing} is not writable"
+    special = special_file_problem(path)
+    if special:
+        return f"--progress {path}: {special}; give a file name, e.g. {folder / 'progress.json'}"
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         return f"cannot keep progress in {path}: no permission to read and write it"
     return ""
+
+
+def terminal_problem() -> str:
+    """Why the lesson cannot run here (stdin and stdout must be a terminal), or "".
+
+    Without a terminal Textual would wait for input forever and write escape codes
+    into a file. textual-serve's web driver (TEXTUAL_DRIVER) needs no terminal.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return ""
+    if sys.stdin is not None and sys.stdout is not None:
+        with contextlib.suppress(ValueError, OSError):  # closed or detached streams
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                return ""
+    return (
+        "the lesson needs a terminal: run it in one, with neither its input nor its "
+        "output redirected"
+    )
 
 
 def apply_terminal_profile(args: argparse.Namespace) -> TerminalProfile:

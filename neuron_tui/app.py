@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import importlib
-import signal
 import sys
 import traceback
 from pathlib import Path
@@ -29,6 +28,7 @@ from neuron_tui.fair_driver import KeyBacklog, capped_size, lesson_driver_class
 from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.shutdown import SIGNALS
 from neuron_tui.terminal import TerminalProfile, too_small
 
 #: Frames a second at most while something animates in low-bandwidth mode.
@@ -100,6 +100,8 @@ class NeuronApp(FatalErrorHook, App[None]):
         self.crash_log: Path | None = None
         #: True when the lesson ended because it reached its memory limit.
         self.out_of_memory = False
+        #: Whether a signal is ending the lesson (errors while it winds down are not bugs).
+        self.ending_on_signal = False
         self.lesson = lesson
         start_page = start_page or lesson.first
         if not lesson.has_page(start_page):
@@ -118,6 +120,7 @@ class NeuronApp(FatalErrorHook, App[None]):
                 self.notices.append(loaded.notice)
         else:
             self.progress = Progress()
+        self.progress.fit_quiz(len(content.quiz))
         self.start_page = start_page
         self.current_page = start_page
 
@@ -172,17 +175,19 @@ class NeuronApp(FatalErrorHook, App[None]):
                 self.pop_screen()
 
     def _install_signal_handlers(self) -> None:
-        """SIGTERM and SIGHUP (a closed SSH connection) save progress and exit cleanly."""
-        try:
-            loop = asyncio.get_running_loop()
-            for number in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(number, self._exit_on_signal, number)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or no signals here: nothing to install
+        """SIGTERM and SIGHUP (a closed SSH connection) save progress and exit cleanly.
+
+        The handlers themselves are installed by the command line before the app
+        starts (see `neuron_tui.shutdown`); the app only takes the signals over here.
+        """
+        SIGNALS.attach(asyncio.get_running_loop(), self._exit_on_signal)
 
     def _exit_on_signal(self, number: int) -> None:
-        self.save_progress()
-        self.exit(return_code=0, message=None)
+        self.ending_on_signal = True
+        try:
+            self.save_progress()
+        finally:
+            self.exit(return_code=0, message=None)
 
     async def action_quit(self) -> None:
         """Save progress (already saved on every change) and leave."""
@@ -193,8 +198,13 @@ class NeuronApp(FatalErrorHook, App[None]):
         """An unexpected error: keep progress, write the details to a file, exit.
 
         Textual would print a traceback; a learner gets one line naming the file
-        instead (printed by the command line after the terminal is restored).
+        instead (printed by the command line after the terminal is restored). While
+        a signal ends the lesson, a part still loading may find its widgets gone: that
+        is the end the learner asked for, not a crash.
         """
+        if self.ending_on_signal:
+            self.close_now()
+            return
         # Under `serve` a lesson has a memory limit: reaching it is no bug to report.
         self.out_of_memory = isinstance(sys.exc_info()[1], MemoryError)
         try:
@@ -202,7 +212,8 @@ class NeuronApp(FatalErrorHook, App[None]):
         except Exception:  # noqa: BLE001 - the crash report matters more now
             pass
         if not self.out_of_memory:
-            self.crash_log = write_crash_log(traceback.format_exc())
+            folder = self.store.path.parent if self.store is not None else None
+            self.crash_log = write_crash_log(traceback.format_exc(), folder)
         self.close_now()
 
     def _screen_name(self, page: str) -> str:
@@ -284,7 +295,7 @@ class NeuronApp(FatalErrorHook, App[None]):
 
     def progress_quiz_answer(self, question: int, option: int) -> None:
         """Record the learner's answer (option index) to quiz question `question` (1..5)."""
-        self.progress.quiz_answers[str(question)] = option
+        self.progress.answer(str(question), option)
         self.save_progress()
 
     def progress_quiz_score(self, score: int) -> None:
@@ -296,7 +307,7 @@ class NeuronApp(FatalErrorHook, App[None]):
 
     def progress_quiz_retake(self) -> None:
         """Forget the current attempt's answers (the best score stays)."""
-        self.progress.quiz_answers.clear()
+        self.progress.retake()
         self.save_progress()
 
     def save_progress(self) -> None:
@@ -310,9 +321,13 @@ class NeuronApp(FatalErrorHook, App[None]):
             self.notify(f"Progress: {notice}", severity="warning", timeout=12)
 
 
-def write_crash_log(details: str) -> Path | None:
-    """Write `details` to crash-<time>.log beside the progress file; None if impossible."""
-    folder = default_progress_path().parent
+def write_crash_log(details: str, folder: Path | None = None) -> Path | None:
+    """Write `details` to crash-<time>.log in `folder`; None if impossible.
+
+    The folder is the progress file's (the default one's when there is no store), so
+    `--progress` elsewhere keeps the lesson's files together.
+    """
+    folder = folder if folder is not None else default_progress_path().parent
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -76,7 +77,8 @@ def test_the_lesson_refuses_invalid_content_with_the_same_message(broken_content
 
 
 @pytest.mark.parametrize("args", [["--part", "9"], ["--part", "two"], ["--bogus"],
-                                  ["check-content", "a", "b"],
+                                  ["--part", " 3 "], ["--part", "\uff13"], ["--part", "+3"],
+                                  ["--part", "\u0663"], ["check-content", "a", "b"],
                                   ["--content", "/no/such/folder"]])
 def test_bad_arguments_are_one_line_errors_with_exit_2(args: list[str]) -> None:
     result = run(*args)
@@ -104,6 +106,7 @@ def test_reset_progress_keeps_a_backup_before_starting(
         started["path"] = self.store.path
 
     monkeypatch.setattr("neuron_tui.app.NeuronApp.run", fake_run)
+    monkeypatch.setattr("neuron_tui.__main__.terminal_problem", lambda: "")
     assert main(["--progress", str(progress), "--reset-progress"]) == 0
     assert started["path"] == progress
     assert started["progress"].visited == set()
@@ -118,5 +121,46 @@ def test_default_store_lives_in_the_state_dir(
     seen = {}
     monkeypatch.setattr("neuron_tui.app.NeuronApp.run",
                         lambda self: seen.setdefault("path", self.store.path))
+    monkeypatch.setattr("neuron_tui.__main__.terminal_problem", lambda: "")
     assert main(["--part", "3"]) == 0
     assert seen["path"] == state_dir / "progress.json"
+
+
+def test_without_a_terminal_the_lesson_says_so_and_exits_2(tmp_path: Path) -> None:
+    """`neuron-tui < /dev/null > out 2> err` used to run forever, filling err."""
+    env = {key: value for key, value in os.environ.items() if key != "TEXTUAL_DRIVER"}
+    result = subprocess.run(
+        [sys.executable, "-m", "neuron_tui", "--progress", str(tmp_path / "p.json")],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30, env=env,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "needs a terminal" in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout
+    assert not (tmp_path / "p.json").exists()
+
+
+def special_files(tmp_path: Path) -> list[Path]:
+    """A FIFO, and (as root) a twin of /dev/null made with mknod."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    found = [fifo]
+    if os.geteuid() == 0:
+        device = tmp_path / "null.json"
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        found.append(device)
+    return found
+
+
+def test_a_special_file_as_progress_is_a_one_line_error(tmp_path: Path) -> None:
+    for special in special_files(tmp_path):
+        mode = os.lstat(special).st_mode
+        result = subprocess.run(
+            [sys.executable, "-m", "neuron_tui", "--progress", str(special)],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+        )
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "not a regular file" in result.stderr
+        assert os.lstat(special).st_mode == mode  # neither renamed nor replaced
+    assert not [path for path in tmp_path.iterdir() if "corrupt" in path.name]

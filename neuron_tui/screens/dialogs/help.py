@@ -15,10 +15,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from neuron_tui.screens.dialogs.navigation import NAVIGATION_BINDINGS
+from neuron_tui.screens.dialogs.once import OnceDialog
 from neuron_tui.widgets.keybar import KeyHint
 
 #: Columns of the key column: two of indent and the longest key ("Shift+←/→") and a gap.
@@ -94,7 +94,7 @@ def screen_keys(hints: list[KeyHint], details: list[KeyHint],
     return entries
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(OnceDialog[None]):
     """Lists keys in two groups: this screen's, and everywhere."""
 
     DEFAULT_CSS = """

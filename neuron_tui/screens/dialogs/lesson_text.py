@@ -10,13 +10,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from neuron_tui.screens.dialogs.navigation import NAVIGATION_BINDINGS
+from neuron_tui.screens.dialogs.once import OnceDialog
 
 
-class LessonTextScreen(ModalScreen[None]):
+class LessonTextScreen(OnceDialog[None]):
     """Shows one page of Markdown over the part; the part keeps its state beneath."""
 
     DEFAULT_CSS = """

@@ -10,9 +10,9 @@ import math
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neuron_tui.screens.dialogs.once import OnceDialog
 from neuron_tui.widgets.slider import Slider
 from neuron_tui.widgets.still_input import StillInput
 
@@ -36,7 +36,7 @@ def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None
     return value, ""
 
 
-class ValueEntryScreen(ModalScreen[float | None]):
+class ValueEntryScreen(OnceDialog[float | None]):
     """Asks for one number for a slider; dismisses with the number or None."""
 
     DEFAULT_CSS = """
@@ -106,4 +106,8 @@ def ask_for_value(slider: Slider) -> None:
             slider.value = value
         slider.focus()
 
+    if slider.screen is not slider.app.screen:
+        # Keys written in one burst ("\r\r\r") each ask before the first dialog is
+        # up: one dialog is open already, and one is what the learner gets.
+        return
     slider.app.push_screen(ValueEntryScreen(slider), apply)

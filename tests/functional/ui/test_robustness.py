@@ -111,5 +111,7 @@ async def test_unexpected_error_writes_a_crash_log_and_keeps_progress(
             await pilot.pause()
     assert app.crash_log is not None and app.crash_log.exists()
     assert "simulated bug" in app.crash_log.read_text()
-    assert str(app.crash_log.parent) == os.environ["NEURON_TUI_STATE_DIR"]
+    # Beside the progress file, not in the default state folder.
+    assert app.crash_log.parent == tmp_path
+    assert str(tmp_path) != os.environ["NEURON_TUI_STATE_DIR"]
     assert "part01" in store.load().progress.done

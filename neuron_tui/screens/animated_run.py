@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from textual.timer import Timer
 
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 
-if TYPE_CHECKING:
-    from neuron_tui.screens.base import LessonScreen
+
+class RunPage(Protocol):
+    """What a run needs of its page (a LessonScreen): its timer, footer and mount state."""
+
+    @property
+    def is_mounted(self) -> bool: ...
+
+    def set_animation(self, seconds: float, frame: Callable[[], None]) -> Timer: ...
+    def key_hints(self) -> list[KeyHint]: ...
+    def query_one(self, selector: Any) -> Any: ...
+
 
 #: The footer while a run animates.
 RUNNING_HINTS: list[KeyHint] = [("any key", "stop")]
@@ -48,7 +57,7 @@ class AnimatedRun:
 
     def __init__(
         self,
-        screen: LessonScreen,
+        screen: RunPage,
         frame: Callable[[], bool],
         on_stop: Callable[[StopReason], None],
         frame_seconds: float = DEFAULT_FRAME_SECONDS,

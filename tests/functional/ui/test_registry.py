@@ -84,6 +84,8 @@ def test_part_flag_opens_it_and_names_the_new_range(
 ) -> None:
     lesson, _, folder = extended
     started = {}
+    # The lesson itself never starts here (run is replaced), so no terminal is needed.
+    monkeypatch.setattr("neuron_tui.__main__.terminal_problem", lambda: "")
     monkeypatch.setattr(NeuronApp, "run", lambda self: started.setdefault("page",
                                                                           self.start_page))
     assert main(["--part", "7", "--content", str(folder)], lesson=lesson) == 0

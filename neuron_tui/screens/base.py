@@ -4,16 +4,15 @@ A header with the part and its title, the part's interactive area, its lesson
 text (beside the work at 120 columns and wider, one key away below that), a line
 of guidance and a footer of keys. Subclasses fill in `compose_work` and their keys.
 
-`l` is the lesson text's key everywhere: below 120 columns it opens the text over
-the page (built once, then kept: the second time it opens at once); at 120 columns
-and wider it moves the focus into the text beside the work, where ↑/↓ and
-PgUp/PgDn scroll it, and `l` or Escape go back to the work.
+`l` is the lesson text's key: below 120 columns it opens the text over the page
+(built once, then kept); wider, it moves the focus into the text beside the work
+(`screens/side_text.py`), and `l` or Escape go back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -24,103 +23,37 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
+from neuron_tui.screens.host import LessonHost
+from neuron_tui.screens.side_text import LessonSide
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from neuron_tui.lesson.content import Content, Page
-    from neuron_tui.lesson.progress import Progress
-    from neuron_tui.lesson.registry import Lesson, PageSpec
-    from neuron_tui.terminal import TerminalProfile
+    from neuron_tui.lesson.content import Page
+    from neuron_tui.lesson.registry import PageSpec
     from neuron_tui.widgets.slider import Slider
 
 #: From this width on, the lesson text sits beside the work instead of behind `l`.
 WIDE_LAYOUT_COLUMNS = 120
 #: Below this width a screen has the class `-narrow`, below this height `-short`, so a
 #: page's CSS can make its layout fit the 60×20 minimum without cutting text.
-NARROW_COLUMNS = 80
-SHORT_ROWS = 24
-
-
-def set_box_text(box: Widget, title: str | None = None, subtitle: str | None = None) -> None:
-    """Set a box's border title and subtitle, but only when they change.
-
-    Textual repaints the whole box, every cell inside it, whenever either is set,
-    even to the same text: over SSH that is kilobytes for nothing.
-    """
-    if title is not None and str(box.border_title or "") != title:
-        box.border_title = title
-    if subtitle is not None and str(box.border_subtitle or "") != subtitle:
-        box.border_subtitle = subtitle
-
-
-class LessonHost(Protocol):
-    """What a page needs of the app that hosts it (the app is above screens: no import)."""
-
-    lesson: Lesson
-    content: Content
-    progress: Progress
-    resumed: bool
-    profile: TerminalProfile
-
-    def frame_seconds(self, seconds: float) -> float: ...
-    def show_page(self, page: str) -> None: ...
-    def progress_visit(self, page: str) -> None: ...
-    def progress_meet(self, check: str) -> None: ...
-    def progress_quiz_answer(self, question: int, option: int) -> None: ...
-    def progress_quiz_score(self, score: int) -> None: ...
-    def progress_quiz_retake(self) -> None: ...
-
-
-class LessonSide(VerticalScroll):
-    """The lesson text beside the work: scrolls with ↑/↓ and PgUp/PgDn while focused."""
-
-    BINDINGS = [Binding("escape", "leave", "back to the page", show=False)]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Hidden (below 120 columns) it may still hold the focus after a resize: then
-        # Escape is the page's (e.g. Part 05's "Esc cancels"), not a way out of here.
-        return self.display if action == "leave" else True
-
-    def action_leave(self) -> None:
-        """Give the focus back to the page's work."""
-        screen = self.screen
-        if isinstance(screen, LessonScreen):
-            screen.leave_side_text()
+NARROW_COLUMNS, SHORT_ROWS = 80, 24
 
 
 class LessonScreen(Screen[None]):
     """Base of every page of the lesson: same header, body, guidance and footer."""
 
     DEFAULT_CSS = """
-    LessonScreen #body {
-        height: 1fr;
-    }
-    LessonScreen #work {
-        width: 1fr;
-        height: 1fr;
-    }
+    LessonScreen #body { height: 1fr; }
+    LessonScreen #work { width: 1fr; height: 1fr; }
     LessonScreen #lesson-side {
-        display: none;
-        width: 30%;
-        min-width: 36;
-        max-width: 64;
-        height: 1fr;
-        border-left: vkey $primary 50%;
-        padding: 0 1;
+        display: none; width: 30%; min-width: 36; max-width: 64; height: 1fr;
+        border-left: vkey $primary 50%; padding: 0 1;
     }
-    LessonScreen.wide #lesson-side {
-        display: block;
-    }
-    LessonScreen #lesson-side:focus {
-        border-left: vkey $accent;
-    }
-    LessonScreen #guidance {
-        height: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
+    LessonScreen.wide #lesson-side { display: block; }
+    LessonScreen #lesson-side:focus { border-left: vkey $accent; }
+    LessonScreen #guidance { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     #: One line that tells the learner what to do now.

@@ -17,7 +17,8 @@ from neuron_tui.figures.activation import draw_activation
 from neuron_tui.glyphs import glyphs
 from neuron_tui.lesson.part01 import GUIDANCE, KNOBS, AtomState, formula_lines
 from neuron_tui.lesson.registry import PageSpec
-from neuron_tui.screens.base import LessonScreen, set_box_text
+from neuron_tui.screens.base import LessonScreen
+from neuron_tui.widgets.box_text import set_box_text
 from neuron_tui.widgets.neuron_diagram import NeuronDiagram, steps_text
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.quiet_static import QuietStatic

@@ -22,7 +22,8 @@ from neuron_tui.glyphs import glyphs
 from neuron_tui.lesson import part03 as lesson
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.animated_run import DEFAULT_FRAME_SECONDS, AnimatedRun, StopReason
-from neuron_tui.screens.base import LessonScreen, set_box_text
+from neuron_tui.screens.base import LessonScreen
+from neuron_tui.widgets.box_text import set_box_text
 from neuron_tui.widgets.keybar import KeyHint
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.quiet_static import QuietStatic

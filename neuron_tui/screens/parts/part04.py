@@ -25,7 +25,8 @@ from neuron_tui.figures.regions import GATE_LIMITS, RegionFigure, Shading, plot_
 from neuron_tui.lesson.part04 import SCHEDULE, UNIVERSAL, DepthLesson, Model, unsure_note
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
-from neuron_tui.screens.base import LessonScreen, set_box_text
+from neuron_tui.screens.base import LessonScreen
+from neuron_tui.widgets.box_text import set_box_text
 from neuron_tui.widgets.keybar import KeyHint
 from neuron_tui.widgets.plot_view import PlotView
 

@@ -33,7 +33,8 @@ from neuron_tui.lesson.proof_training import (
 )
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.model.moons import FitResult, TrainingProgress
-from neuron_tui.screens.base import LessonScreen, set_box_text
+from neuron_tui.screens.base import LessonScreen
+from neuron_tui.widgets.box_text import set_box_text
 from neuron_tui.widgets.plot_view import PlotView
 
 #: Seconds between two progress lines on screen.

@@ -98,8 +98,17 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--authorized-keys",
         type=Path,
         metavar="FILE",
-        help="an OpenSSH authorized_keys file of learners' public keys",
+        help="an OpenSSH authorized_keys file of learners' public keys (each name is "
+        "bound to the first key that uses it)",
     )
+    ssh.add_argument(
+        "--teacher-keys",
+        type=Path,
+        metavar="FILE",
+        help="an OpenSSH authorized_keys file of keys that log in as `teacher` and get "
+        "the class view (no password or learner key opens it)",
+    )
+    _add_class_view_flag(ssh)
     ssh.add_argument(
         "--max-sessions",
         type=_bounded_int(1, 1000, "--max-sessions"),
@@ -196,7 +205,31 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="run the lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
     )
+    web.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"keep the class (its store, the class view's socket) in DIR (default: "
+        f"${STATE_DIR_VARIABLE} or the user's state folder)",
+    )
+    _add_class_view_flag(web)
     return serve
+
+
+def _add_class_view_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-class-view",
+        action="store_true",
+        help="log one line per event instead of showing the class view on this terminal "
+        "(the default when the output is not a terminal)",
+    )
+
+
+def wants_class_view(args: argparse.Namespace) -> bool:
+    """Whether the class view takes this terminal: asked for, and there is a terminal."""
+    if getattr(args, "no_class_view", False):
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _fail(prog: str, message: str) -> int:
@@ -216,6 +249,8 @@ def run_serve(args: argparse.Namespace) -> int:
             public_url=args.public_url,
             content=content,
             low_bandwidth=args.low_bandwidth,
+            state_dir=args.state_dir if args.state_dir is not None else default_state_dir(),
+            class_view=wants_class_view(args),
         )
 
     prog = "neuron-tui serve ssh"
@@ -235,6 +270,13 @@ def run_serve(args: argparse.Namespace) -> int:
             return _fail(prog, f"cannot read {args.authorized_keys}: {error.strerror or error}")
         except (ValueError, asyncssh.KeyImportError) as error:
             return _fail(prog, f"{args.authorized_keys} is not an authorized_keys file: {error}")
+    if args.teacher_keys is not None:
+        from neuron_tui.serve.teacher import KeyFileError, read_keys
+
+        try:
+            read_keys(args.teacher_keys, "--teacher-keys")
+        except KeyFileError as error:
+            return _fail(prog, str(error))
     state_dir = args.state_dir if args.state_dir is not None else default_state_dir()
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -254,6 +296,7 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         password=args.password,
         authorized_keys=args.authorized_keys,
+        teacher_keys=args.teacher_keys,
         max_sessions=args.max_sessions,
         max_per_address=args.max_per_address,
         login_timeout=args.login_timeout,
@@ -268,7 +311,7 @@ def run_serve(args: argparse.Namespace) -> int:
         ),
     )
     try:
-        return asyncio.run(serve_forever(config))
+        return asyncio.run(serve_forever(config, class_view=wants_class_view(args)))
     except KeyboardInterrupt:  # pragma: no cover - Ctrl+C before the handler is set
         return 130
 

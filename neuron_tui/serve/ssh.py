@@ -35,12 +35,21 @@ import asyncssh
 from neuron_tui.compat import explain_refused_user_names, ssh_transport_backlog
 from neuron_tui.serve.auth import AuthPolicy, LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.child import LessonChild
+from neuron_tui.serve.hub import ClassHub
 from neuron_tui.serve.limits import LessonLimits
 from neuron_tui.serve.names import (
     NAME_REFUSAL,
     UnusableName,
     check_learner_name,
     learner_file_name,
+)
+from neuron_tui.serve.teacher import (
+    NAME_RESERVED,
+    VIEW_UNAVAILABLE,
+    is_teacher_name,
+    key_allowed,
+    read_keys,
+    view_argv_env,
 )
 
 __all__ = [
@@ -78,6 +87,8 @@ class SSHServeConfig:
     port: int = 2222
     password: str | None = None
     authorized_keys: Path | None = None
+    #: Keys that log in as `teacher` and get the class view (authorized_keys format).
+    teacher_keys: Path | None = None
     max_sessions: int = 40
     max_per_address: int = 10
     login_timeout: float = 30.0
@@ -145,6 +156,19 @@ class Classroom:
         self.passwords = PasswordGuard(config.auth_policy)
         self.log_throttle = Throttle()
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: The live class (None: lessons only save to their own files).
+        self.hub: ClassHub | None = None
+        #: Learners' and the teacher's keys, read once at start (None: not accepted).
+        self.learner_keys = (
+            read_keys(config.authorized_keys, "--authorized-keys")
+            if config.authorized_keys is not None
+            else None
+        )
+        self.teacher_keys = (
+            read_keys(config.teacher_keys, "--teacher-keys")
+            if config.teacher_keys is not None
+            else None
+        )
 
     def admit(self, server: ClassroomServer) -> str | None:
         """Count a logged-in connection in; a one-line reason when it is over a cap."""
@@ -191,7 +215,9 @@ class Classroom:
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def learner_argv_env(self, username: str, term: str) -> tuple[list[str], dict[str, str]]:
+    def learner_argv_env(
+        self, username: str, term: str, token: str | None = None
+    ) -> tuple[list[str], dict[str, str]]:
         """The lesson's command line and its whole (clean) environment for one learner."""
         name = learner_file_name(username)
         limits = self.config.lesson_limits
@@ -211,6 +237,10 @@ class Classroom:
         }
         if self.config.low_bandwidth:
             env["NEURON_TUI_LOW_BANDWIDTH"] = "1"
+        if token is not None and self.hub is not None and self.hub.listening:
+            # The lesson reports to the class and gets pacing; its file stays its fallback.
+            env["NEURON_TUI_CLASS_SOCKET"] = str(self.hub.lesson_socket)
+            env["NEURON_TUI_CLASS_TOKEN"] = token
         argv += ["--progress", str(self.learners_dir / f"{name}.json")]
         if self.config.content is not None:
             argv += ["--content", str(self.config.content)]
@@ -224,6 +254,8 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         self.server = server
         self.classroom = server.classroom
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        #: The hub's token for this lesson (None: the class view, or no hub).
+        self.token: str | None = None
         self.term: str | None = None
         self.size = (80, 24, 0, 0)
         self.refusal: str | None = None
@@ -283,7 +315,12 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             self.chan.exit(1)
             return
         assert self.term is not None
-        argv, env = self.classroom.learner_argv_env(self.server.username, self.term)
+        argv, env = self._argv_env(self.term)
+        if not argv:
+            log.info("refused the class view to %s: the hub is not listening", self.server.address)
+            self.chan.write_stderr((VIEW_UNAVAILABLE + "\r\n").encode())
+            self.chan.exit(1)
+            return
         cols, rows = self.size[0], self.size[1]
         self.child = LessonChild(
             argv,
@@ -298,6 +335,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             self.child.start()
         except OSError as error:
             log.error("cannot start the lesson: %s", error)
+            self._leave_class()
             self.child = None
             self.chan.write_stderr(b"neuron-tui: the lesson could not start; tell the teacher\r\n")
             self.chan.exit(1)
@@ -313,6 +351,28 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             self.term,
             len(self.classroom.sessions),
         )
+
+    def _argv_env(self, term: str) -> tuple[list[str], dict[str, str]]:
+        """The class view for the teacher (empty when it cannot run), else the lesson."""
+        hub = self.classroom.hub
+        if self.server.is_teacher:
+            if hub is None or not hub.listening:
+                return [], {}
+            python = list(self.classroom.config.lesson_argv)
+            limits = self.classroom.config.lesson_limits
+            argv, env = view_argv_env(
+                python, hub.teacher_socket, term, self.classroom.learners_dir
+            )
+            return (limits.argv() if limits is not None else []) + argv, env
+        if hub is not None:
+            self.token = hub.register(self.server.username, self.server.fingerprint)
+        return self.classroom.learner_argv_env(self.server.username, term, self.token)
+
+    def _leave_class(self) -> None:
+        """Tell the hub this lesson has ended (once)."""
+        if self.token is not None and self.classroom.hub is not None:
+            self.classroom.hub.unregister(self.token)
+        self.token = None
 
     # --------------------------------------------------------------- data
 
@@ -381,6 +441,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
     def _child_exit(self, code: int) -> None:
         """The learner quit the lesson: pass on its exit status and close the session."""
         self.classroom.sessions.discard(self)
+        self._leave_class()
         if code < 0:
             # Ended by a signal: the kernel's out-of-memory killer, a crash in a library
             # at a memory limit, or the teacher. The lesson saved progress at every step.
@@ -414,6 +475,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             await child.terminate()
             log.info("lesson ended for %r (exit %s)", self.server.username, child.returncode)
         self.classroom.sessions.discard(self)
+        self._leave_class()
         self.child = None
 
 
@@ -430,6 +492,10 @@ class ClassroomServer(asyncssh.SSHServer):
         self.session: LessonSession | None = None
         self._idle: asyncio.TimerHandle | None = None
         self._wrong_passwords = 0
+        #: Logging in as `teacher`: only a --teacher-keys key, and the class view.
+        self.is_teacher = False
+        #: The SHA256 fingerprint of the key that logged in (None: a password, or none).
+        self.fingerprint: str | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -468,6 +534,14 @@ class ClassroomServer(asyncssh.SSHServer):
             log.info("refused the name %r from %s: %s", username, self.address, error)
             self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_REFUSAL)
             return True
+        if is_teacher_name(username):
+            if self.classroom.teacher_keys is None:
+                log.info("refused the name %r from %s: reserved", username, self.address)
+                self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_RESERVED)
+                return True
+            # Only a teacher key opens it: never a password, never the no-auth loopback.
+            self.is_teacher = True
+            return True
         blocked = self.classroom.passwords.blocked_for(self.address)
         if blocked and self.password_auth_supported():
             if self.classroom.log_throttle.allow("blocked " + self.address):
@@ -482,7 +556,19 @@ class ClassroomServer(asyncssh.SSHServer):
         return self.config.auth_required
 
     def password_auth_supported(self) -> bool:
-        return self.config.password is not None
+        return self.config.password is not None and not self.is_teacher
+
+    def public_key_auth_supported(self) -> bool:
+        keys = self.classroom.teacher_keys if self.is_teacher else self.classroom.learner_keys
+        return keys is not None
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        keys = self.classroom.teacher_keys if self.is_teacher else self.classroom.learner_keys
+        if not key_allowed(keys, key, self.address):
+            return False
+        # The client signs with the key it just offered: the last one accepted logs in.
+        self.fingerprint = key.get_fingerprint("sha256")
+        return True
 
     async def validate_password(self, username: str, password: str) -> bool:
         expected = self.config.password
@@ -521,6 +607,20 @@ class ClassroomServer(asyncssh.SSHServer):
     def auth_completed(self) -> None:
         # Only now does the connection count against the class caps.
         self.classroom.logging_in.leave(self)
+        if self.is_teacher:
+            # The teacher is not one of the learners: a full class never locks them out.
+            log.info("the teacher logged in from %s (%s)", self.address, self.fingerprint)
+            return
+        hub = self.classroom.hub
+        if self.fingerprint is not None and hub is not None:
+            if not hub.bind(self.username, self.fingerprint):
+                log.info("refused %r from %s: another key's name", self.username, self.address)
+                self._refuse(
+                    asyncssh.DISC_ILLEGAL_USER_NAME,
+                    f"neuron-tui: the name {self.username!r} is already used by another "
+                    "learner's key; log in with your own name",
+                )
+                return
         reason = self.classroom.admit(self)
         if reason is not None:
             log.info("turned away %r from %s: %s", self.username, self.address, reason)
@@ -586,9 +686,6 @@ async def start_ssh_server(
     def factory() -> ClassroomServer:
         return ClassroomServer(classroom, ports[0])
 
-    options: dict[str, Any] = {}
-    if config.authorized_keys is not None:
-        options["authorized_client_keys"] = str(config.authorized_keys)
     acceptor = await asyncssh.create_server(
         factory,
         config.host,
@@ -599,7 +696,8 @@ async def start_ssh_server(
         keepalive_interval=config.keepalive_interval,
         keepalive_count_max=config.keepalive_count_max,
         password_auth=config.password is not None,
-        public_key_auth=config.authorized_keys is not None,
+        # Keys are checked by ClassroomServer.validate_public_key (it learns which one).
+        public_key_auth=config.authorized_keys is not None or config.teacher_keys is not None,
         kbdint_auth=False,
         host_based_auth=False,
         gss_host=None,
@@ -613,7 +711,6 @@ async def start_ssh_server(
         line_editor=False,
         encoding=None,
         reuse_address=True,
-        **options,
     )
     ports[0] = acceptor.get_port()
     return acceptor, classroom, key
@@ -626,12 +723,32 @@ def connect_host(host: str) -> str:
     return host
 
 
-async def serve_forever(config: SSHServeConfig, out: Any = None) -> int:
-    """Run the server until SIGINT or SIGTERM; end every lesson before returning."""
+async def serve_forever(config: SSHServeConfig, out: Any = None, class_view: bool = False) -> int:
+    """Run the server until SIGINT or SIGTERM; end every lesson before returning.
+
+    With `class_view`, the class view runs on this terminal (the log goes to
+    ``STATE/serve.log``) and quitting it stops the server.
+    """
+    from neuron_tui.serve.class_server import (
+        ClassServerError,
+        close_class,
+        open_class,
+        start_hub,
+    )
+
     out = out or sys.stdout
     try:
-        acceptor, classroom, key = await start_ssh_server(config)
+        hub = open_class(config.state_dir, config.content, config.max_sessions)
+    except ClassServerError as error:
+        print(f"neuron-tui serve ssh: {error}", file=sys.stderr)
+        return 1
+    await start_hub(hub)
+    classroom = Classroom(config)
+    classroom.hub = hub
+    try:
+        acceptor, classroom, key = await start_ssh_server(config, classroom)
     except OSError as error:
+        await close_class(hub)
         print(
             f"neuron-tui serve ssh: cannot listen on {config.host}:{config.port}: "
             f"{error.strerror or error}",
@@ -640,6 +757,7 @@ async def serve_forever(config: SSHServeConfig, out: Any = None) -> int:
         return 1
     port = acceptor.get_port()
     host = connect_host(config.host)
+    hub.serving = f"ssh -p {port} NAME@{host}"
     if config.password is not None:
         auth = "the class password given with --password"
     elif config.authorized_keys is not None:
@@ -659,6 +777,8 @@ async def serve_forever(config: SSHServeConfig, out: Any = None) -> int:
         "  each lesson may use:    "
         + (config.lesson_limits.describe() if config.lesson_limits else "no limits"),
         f"  progress is kept in:    {classroom.learners_dir}",
+        f"  the class store:        {config.state_dir / 'class.sqlite3'}",
+        *_class_lines(config, port, host, hub),
         "Press Ctrl+C to stop (every running lesson is ended).",
     ]
     print("\n".join(lines), file=out, flush=True)
@@ -669,12 +789,49 @@ async def serve_forever(config: SSHServeConfig, out: Any = None) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    view = None
     try:
+        if class_view and hub.listening:
+            view = await _start_terminal_view(config, hub, lines, stop)
         await stop.wait()
     finally:
+        if view is not None:
+            await view.stop()
         acceptor.close()
         await classroom.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(acceptor.wait_closed(), 5)
+        await close_class(hub)
     print("neuron-tui: server stopped.", file=out, flush=True)
+    if view is not None and view.failed:
+        print(
+            f"neuron-tui serve ssh: the class view stopped (exit {view.returncode}); "
+            f"the server's log is {config.state_dir / 'serve.log'}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _class_lines(config: SSHServeConfig, port: int, host: str, hub: ClassHub) -> list[str]:
+    """The banner's lines about the teacher's room."""
+    if not hub.listening:
+        return ["  class view:             not available (see the log)"]
+    lines = [f"  class view:             neuron-tui class --state-dir {config.state_dir}"]
+    if config.teacher_keys is not None:
+        lines.append(f"  or over SSH:            ssh -p {port} teacher@{host}")
+    return lines
+
+
+async def _start_terminal_view(
+    config: SSHServeConfig, hub: ClassHub, banner: list[str], stop: asyncio.Event
+) -> Any:
+    """The class view on this terminal; the log goes to STATE/serve.log from now on."""
+    from neuron_tui.serve.class_server import LOG_FILE, TerminalView, log_to_file
+
+    log_to_file(config.state_dir / LOG_FILE)
+    for line in banner:
+        log.info("%s", line)
+    view = TerminalView(hub.teacher_socket, stop.set)
+    await view.start()
+    return view

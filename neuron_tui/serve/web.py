@@ -14,6 +14,7 @@ import shlex
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from neuron_tui.serve.state import is_loopback
 
@@ -51,8 +52,15 @@ def serve_web(
     public_url: str | None = None,
     content: Path | None = None,
     low_bandwidth: bool = False,
+    state_dir: Path | None = None,
+    class_view: bool = False,
 ) -> int:
-    """Serve the lesson until Ctrl+C; returns the exit code."""
+    """Serve the lesson until Ctrl+C; returns the exit code.
+
+    With `state_dir`, the tabs' lessons report to the class hub (anonymous learners,
+    ``web 1``, ``web 2`` …) and get its pacing; with `class_view` as well, the class
+    view runs on this terminal and quitting it stops the server.
+    """
     import os
     import shutil
 
@@ -69,15 +77,26 @@ def serve_web(
     os.environ["NEURON_TUI_WEB"] = "1"
     if low_bandwidth:
         os.environ["NEURON_TUI_LOW_BANDWIDTH"] = "1"
+    url = (public_url or public_url_for(host, port)).rstrip("/")
+    hub_thread = _start_hub(state_dir, content, url, class_view) if state_dir else None
+    if hub_thread is not None and hub_thread.hub.listening:
+        # textual-serve gives every tab's lesson a copy of this environment.
+        os.environ["NEURON_TUI_CLASS_SOCKET"] = str(hub_thread.hub.lesson_socket)
+        os.environ["NEURON_TUI_CLASS_TOKEN"] = hub_thread.hub.open_door()
     templates = write_local_templates(Path(textual_serve.__file__).parent / "templates")
     server = Server(
         lesson_command(content),
         host=host,
         port=port,
         title="neuron-tui: the neuron",
-        public_url=(public_url or public_url_for(host, port)).rstrip("/"),
+        public_url=url,
         templates_path=templates,
     )
+    if hub_thread is not None and hub_thread.view is not None:
+        # The class view holds this terminal: textual-serve's own words go to the log.
+        from rich.console import Console
+
+        server.console = Console(file=_log_file(state_dir), force_terminal=False)
     try:
         server.serve()
     except OSError as error:
@@ -88,4 +107,39 @@ def serve_web(
         return 1
     finally:
         shutil.rmtree(templates, ignore_errors=True)
+        if hub_thread is not None:
+            hub_thread.stop()
     return 0
+
+
+def _start_hub(state_dir: Path, content: Path | None, url: str, class_view: bool) -> Any:
+    """The class hub in its own thread (None, and why on stderr, if the store cannot open)."""
+    import os
+    import signal
+
+    from neuron_tui.serve.class_server import ClassServerError, HubThread
+
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        thread = HubThread(
+            state_dir,
+            content,
+            serving=url,
+            class_view=class_view,
+            # Quitting the view stops the server, as Ctrl+C does.
+            on_view_exit=lambda: os.kill(os.getpid(), signal.SIGTERM),
+        )
+    except (ClassServerError, OSError) as error:
+        print(f"neuron-tui serve web: no class view or pacing: {error}", file=sys.stderr)
+        return None
+    if class_view:
+        print(f"neuron-tui: serving the lesson to browsers at {url}", flush=True)
+    thread.start()
+    return thread
+
+
+def _log_file(state_dir: Path) -> Any:
+    from neuron_tui.serve.class_server import LOG_FILE
+
+    # Left open for the server's whole life: the console writes to it until the end.
+    return open(state_dir / LOG_FILE, "a", encoding="utf-8")

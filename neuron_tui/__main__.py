@@ -28,6 +28,7 @@ from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.paths import STATE_DIR_VARIABLE
 
 if TYPE_CHECKING:
+    from neuron_tui.lesson.progress import ProgressStore
     from neuron_tui.terminal import TerminalProfile
 
 
@@ -66,7 +67,8 @@ def build_parser(lesson: Lesson = LESSON) -> argparse.ArgumentParser:
             "neuron-tui [--part N] [--content DIR] [--progress FILE] [--reset-progress]\n"
             "                  [--ascii] [--no-color] [--low-bandwidth]\n"
             "       neuron-tui check-content [DIR]\n"
-            "       neuron-tui serve {ssh,web} [options]   (teach a class; see serve --help)"
+            "       neuron-tui serve {ssh,web} [options]   (teach a class; see serve --help)\n"
+            "       neuron-tui class [export|forget] [options]   (the teacher's room)"
         ),
         description=(
             "A terminal lesson: what an artificial neuron is, how gradient descent "
@@ -146,6 +148,9 @@ def build_parser(lesson: Lesson = LESSON) -> argparse.ArgumentParser:
     from neuron_tui.serve.cli import add_serve_parser
 
     add_serve_parser(commands)
+    from neuron_tui.class_view.cli import add_class_parser
+
+    add_class_parser(commands)
     return parser
 
 
@@ -180,6 +185,10 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
         from neuron_tui.serve.cli import run_serve
 
         return run_serve(args)
+    if args.command == "class":
+        from neuron_tui.class_view.cli import run_class
+
+        return run_class(args)
     if args.command == "check-content":
         return check_content(args.dir if args.dir is not None else args.content)
 
@@ -200,7 +209,7 @@ def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
         print_problems(error.problems)
         return 1
 
-    from neuron_tui.lesson.progress import ProgressFileError, ProgressStore, default_progress_path
+    from neuron_tui.lesson.progress import ProgressFileError, default_progress_path
 
     progress_path = args.progress if args.progress else default_progress_path()
     problem = progress_path_problem(progress_path)
@@ -211,7 +220,7 @@ def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
     if problem:
         print(f"neuron-tui: error: {problem}", file=sys.stderr)
         return 2
-    store = ProgressStore(progress_path, lesson)
+    store, close_store = lesson_store(progress_path, lesson)
     notices = []
     if args.reset_progress:
         try:
@@ -230,7 +239,10 @@ def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
     app = NeuronApp(content, start_page=start_page, store=store, notices=notices,
                     profile=profile, lesson=lesson)
     SIGNALS.app_starting = True
-    app.run()
+    try:
+        app.run()
+    finally:
+        close_store()
     if SIGNALS.received is not None:
         return 0  # ended by SIGTERM/SIGHUP, as asked: progress was saved on every change
     if app.out_of_memory:
@@ -249,6 +261,24 @@ def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
         )
         return 1
     return 0
+
+
+def lesson_store(path: Path, lesson: Lesson) -> tuple[ProgressStore, Callable[[], None]]:
+    """The progress store, and what to call when the lesson ends.
+
+    Under `serve` (NEURON_TUI_CLASS_SOCKET and NEURON_TUI_CLASS_TOKEN set) progress
+    is also reported to the class server, which sends the teacher's pacing back;
+    ending the lesson sends what is still queued.
+    """
+    from neuron_tui.class_link import ClassLink
+    from neuron_tui.lesson.progress import ProgressStore
+
+    link = ClassLink.from_environment()
+    if link is None:
+        return ProgressStore(path, lesson), lambda: None
+    from neuron_tui.lesson.linked_progress import LinkedProgressStore
+
+    return LinkedProgressStore(path, link.start(), lesson), link.close
 
 
 def progress_path_problem(path: Path) -> str:

@@ -1,0 +1,179 @@
+"""`neuron-tui class`: open the class view, export the results, forget a learner.
+
+- `neuron-tui class [--state-dir DIR] [--socket PATH]` opens the teacher's view of
+  the class server running from DIR (its `run/teacher.sock`, mode 0600: only the
+  server's user can open it);
+- `neuron-tui class export [--state-dir DIR] --csv FILE` writes the answers CSV and
+  `<stem>-summary.csv` beside it from the class store;
+- `neuron-tui class forget NAME [--state-dir DIR]` removes one learner's data.
+
+Every problem is one line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from neuron_tui.argparsing import OneLineErrorParser
+from neuron_tui.paths import STATE_DIR_VARIABLE, default_state_dir
+
+__all__ = ["add_class_parser", "run_class"]
+
+#: Where the hub listens for class views, inside the state folder (class-protocol.md).
+TEACHER_SOCKET = Path("run") / "teacher.sock"
+#: The class store's file inside the state folder.
+STORE_FILE = "class.sqlite3"
+
+
+def add_class_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `class`, `class export` and `class forget` to the command line's subparsers."""
+    where = f"the class server's state folder (default ${STATE_DIR_VARIABLE} or the user's)"
+    parser = subparsers.add_parser(
+        "class",
+        prog="neuron-tui class",
+        usage=(
+            "neuron-tui class [--state-dir DIR] [--socket PATH]\n"
+            "       neuron-tui class export [--state-dir DIR] --csv FILE\n"
+            "       neuron-tui class forget NAME [--state-dir DIR]"
+        ),
+        help="the teacher's room: see the class live, pace it, export results",
+        description=(
+            "Open the class view of the class server running on this machine "
+            "(`neuron-tui serve ssh` or `serve web` from the same state folder): one row "
+            "per learner, pacing keys in the footer. `class export` writes the results "
+            "as CSV; `class forget NAME` removes one learner's data."
+        ),
+    )
+    parser.add_argument("--state-dir", type=Path, metavar="DIR", help=where)
+    parser.add_argument(
+        "--socket", type=Path, metavar="PATH",
+        help=f"the server's teacher socket (default DIR/{TEACHER_SOCKET})",
+    )
+    actions = parser.add_subparsers(dest="class_action", metavar="export|forget",
+                                    parser_class=OneLineErrorParser)
+    export = actions.add_parser(
+        "export",
+        prog="neuron-tui class export",
+        help="write the results: one row per learner per question, and a summary",
+        description=(
+            "Write one row per learner per question (name, question, chosen option, "
+            "correct or not, when) to FILE, and one row per learner (name, score, parts "
+            "done, self-checks, first and last seen) to FILE-summary.csv beside it. "
+            "The summary's first two columns import into a gradebook as name, score."
+        ),
+    )
+    # SUPPRESS: a default here would overwrite `class --state-dir DIR export`'s DIR.
+    export.add_argument("--state-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help=where)
+    export.add_argument("--csv", type=Path, metavar="FILE", required=True,
+                        help="the answers CSV to write (the summary goes beside it)")
+    forget = actions.add_parser(
+        "forget",
+        prog="neuron-tui class forget",
+        help="remove one learner's data (the name is all that is kept about them)",
+        description="Remove everything kept about the learner NAME (names compare "
+                    "case-folded, as at login).",
+    )
+    forget.add_argument("name", metavar="NAME", help="the learner's name, as they logged in")
+    forget.add_argument("--state-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help=where)
+    return parser
+
+
+def run_class(args: argparse.Namespace) -> int:
+    """Run `neuron-tui class ...`; returns the exit code."""
+    state_dir: Path = args.state_dir or default_state_dir()
+    if args.class_action == "export":
+        return export(state_dir, args.csv)
+    if args.class_action == "forget":
+        return forget(state_dir, args.name)
+    return open_view(args.socket or state_dir / TEACHER_SOCKET)
+
+
+def fail(text: str, code: int = 1) -> int:
+    """Print one line on stderr; return `code`."""
+    print(f"neuron-tui: {text}", file=sys.stderr)
+    return code
+
+
+def open_view(socket_path: Path) -> int:
+    """Check the hub answers, then run the class view on this terminal."""
+    from neuron_tui.class_view.link import connect_problem
+
+    with contextlib.suppress(ValueError, OSError):
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            return fail("the class view needs a terminal: run it in one, with neither "
+                        "its input nor its output redirected", 2)
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(socket_path))
+    except OSError as error:
+        return fail(connect_problem(error, socket_path) + "; start one with "
+                    "`neuron-tui serve ssh` (or pass --state-dir / --socket)", 2)
+    finally:
+        probe.close()
+
+    from neuron_tui.class_view.app import ClassViewApp
+    from neuron_tui.shutdown import SIGNALS
+
+    with SIGNALS.installed():
+        SIGNALS.app_starting = True
+        ClassViewApp(socket_path).run()
+    return 0
+
+
+def has_class_data(state_dir: Path) -> bool:
+    """Whether `state_dir` holds a class store or learners' files to import."""
+    return (state_dir / STORE_FILE).is_file() or (state_dir / "learners").is_dir()
+
+
+def export(state_dir: Path, answers_csv: Path) -> int:
+    """`class export`: write the answers and summary CSVs from the class store."""
+    from neuron_tui.lesson.content import ContentError, load_content
+    from neuron_tui.serve.results import export_results
+    from neuron_tui.serve.store import StoreError, open_store
+
+    if not has_class_data(state_dir):
+        return fail(f"no class data in {state_dir}: give the server's --state-dir", 2)
+    if answers_csv.is_dir():
+        return fail(f"--csv {answers_csv}: is a folder; give a file name, "
+                    f"e.g. {answers_csv / 'results.csv'}", 2)
+    try:
+        quiz = load_content().quiz
+        store = open_store(state_dir)
+    except (ContentError, StoreError, OSError) as error:
+        return fail(f"cannot read the class data in {state_dir}: {error}")
+    try:
+        answers, summary = export_results(store, answers_csv, quiz)
+    except OSError as error:
+        return fail(f"cannot write {answers_csv}: {error.strerror or error}")
+    finally:
+        store.close()
+    print(f"wrote {answers} and {summary}")
+    return 0
+
+
+def forget(state_dir: Path, name: str) -> int:
+    """`class forget NAME`: remove the learner's progress, answers and files (the store's
+    `forget` also deletes the lesson's own fallback file, which would bring them back)."""
+    from neuron_tui.serve.store import StoreError, open_store
+
+    if not has_class_data(state_dir):
+        return fail(f"no class data in {state_dir}: give the server's --state-dir", 2)
+    try:
+        store = open_store(state_dir)
+        try:
+            found = store.forget(name)
+        finally:
+            store.close()
+    except (StoreError, OSError) as error:
+        return fail(f"cannot change the class data in {state_dir}: {error}")
+    if not found:
+        return fail(f"no learner named {name!r} in {state_dir}")
+    print(f"forgot {name}")
+    return 0

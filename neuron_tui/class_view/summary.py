@@ -1,0 +1,149 @@
+"""What the teacher's room makes of the class: how times and pages read, who is stuck,
+the orders of the table, and the summary lines (parts, quiz, pacing).
+
+All of it without Textual, so the rules are tested on their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from neuron_tui.class_view.model import Learner, Snapshot
+from neuron_tui.lesson.part06 import LETTERS
+from neuron_tui.lesson.registry import LESSON, Lesson
+
+#: A connected learner with no key for this long stands out (seconds).
+IDLE_SECONDS = 180.0
+#: A connected learner this long on one part stands out (seconds).
+SLOW_SECONDS = 300.0
+#: The orders the table can be sorted in, cycled by the sort key.
+SORT_ORDERS = ("name", "part", "activity")
+
+
+# ------------------------------------------------------------------ how things read
+
+
+def ago(seconds: float | None) -> str:
+    """A short duration: "12s", "4m", "1h05", "3d"; "–" when unknown."""
+    if seconds is None:
+        return "–"
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
+    return f"{seconds // 86400}d"
+
+
+def page_label(page: str, lesson: Lesson = LESSON) -> str:
+    """How a page reads in the table: "02" for a part, "start" and "end" for the others."""
+    if not lesson.has_page(page):
+        return "–"
+    spec = lesson.page(page)
+    if spec.is_part:
+        return spec.number_text
+    return "start" if page == lesson.first else "end"
+
+
+def option_letter(index: int) -> str:
+    """The letter of an option (0 → "a"), as the quiz shows it."""
+    return LETTERS[index] if 0 <= index < len(LETTERS) else str(index + 1)
+
+
+def quiz_text(learner: Learner, questions: int) -> str:
+    """The quiz column: "4/5" once scored, "3 ans" while answering, "–" before."""
+    if learner.quiz_score is not None:
+        return f"{learner.quiz_score}/{questions}"
+    if learner.quiz_answered:
+        return f"{learner.quiz_answered} ans"
+    return "–"
+
+
+def stuck_reason(learner: Learner, now: float, lesson: Lesson = LESSON) -> str:
+    """Why a connected learner may need the teacher ("idle 4m", "9m on 03"), or ""."""
+    if not learner.connected:
+        return ""
+    if learner.last_activity is not None and now - learner.last_activity >= IDLE_SECONDS:
+        return f"idle {ago(now - learner.last_activity)}"
+    on_a_part = lesson.has_page(learner.page) and lesson.page(learner.page).is_part
+    if on_a_part and learner.page_since is not None and now - learner.page_since >= SLOW_SECONDS:
+        return f"{ago(now - learner.page_since)} on {page_label(learner.page, lesson)}"
+    return ""
+
+
+def sort_learners(learners: tuple[Learner, ...] | list[Learner], order: str,
+                  lesson: Lesson = LESSON) -> list[Learner]:
+    """Learners by name, by part (furthest behind first) or by activity (idlest first).
+
+    Ties go by name, so the table never shuffles between two snapshots.
+    """
+    by_name = sorted(learners, key=lambda learner: (learner.name.casefold(), learner.name))
+    if order == "part":
+        where = {key: index for index, key in enumerate(lesson.order)}
+        return sorted(by_name, key=lambda learner: where.get(learner.page, -1))
+    if order == "activity":
+        return sorted(by_name, key=lambda learner: (
+            not learner.connected, learner.last_activity or 0.0))
+    return by_name
+
+
+# ------------------------------------------------------------------ the summary
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """How the class did on one question: answers, misses, the most chosen wrong option."""
+
+    id: str
+    answered: int
+    missed: int
+    worst: int | None  # the most chosen wrong option's index, None when nobody missed
+
+
+def question_summaries(snapshot: Snapshot) -> list[QuestionSummary]:
+    """Per question of the quiz: how many answered, how many missed, which wrong option won."""
+    summaries = []
+    for question in snapshot.quiz:
+        chosen = [learner.answers[question.id] for learner in snapshot.learners
+                  if question.id in learner.answers]
+        wrong = Counter(option for option in chosen if option != question.answer)
+        # most_common keeps first-seen order on ties: take the lowest option instead.
+        top = max(wrong.values(), default=0)
+        worst = min((option for option, count in wrong.items() if count == top), default=None)
+        summaries.append(QuestionSummary(question.id, len(chosen), sum(wrong.values()), worst))
+    return summaries
+
+
+def parts_line(snapshot: Snapshot, lesson: Lesson = LESSON) -> str:
+    """How many connected learners are on each page, and how many are away."""
+    here = Counter(learner.page for learner in snapshot.learners if learner.connected)
+    away = sum(1 for learner in snapshot.learners if not learner.connected)
+    counts = " ".join(f"{page_label(key, lesson)}:{here[key]}" for key in lesson.order
+                      if here[key])
+    return f"{sum(here.values())} here, {away} away" + (f" │ {counts}" if counts else "")
+
+
+def quiz_line(snapshot: Snapshot) -> str:
+    """The quiz's average and, per question, how many missed it and the most chosen wrong."""
+    scores = [learner.quiz_score for learner in snapshot.learners
+              if learner.quiz_score is not None]
+    total = len(snapshot.quiz)
+    average = (f"quiz avg {sum(scores) / len(scores):.1f}/{total} ({len(scores)} done)"
+               if scores else "quiz: nobody done yet")
+    parts = []
+    for summary in question_summaries(snapshot):
+        worst = f"({option_letter(summary.worst)})" if summary.worst is not None else ""
+        parts.append(f"Q{summary.id} {summary.missed}{worst}")
+    return average + (" │ missed " + " ".join(parts) if parts else "")
+
+
+def pacing_line(snapshot: Snapshot) -> str:
+    """What the teacher holds: the part, the quiz, the last message."""
+    pacing = snapshot.pacing
+    hold = f"held at Part {pacing.hold:02d}" if pacing.hold else "no hold"
+    quiz = "quiz open" if pacing.quiz_open else "quiz closed"
+    line = f"{hold} · {quiz}"
+    return line + (f" · said: {snapshot.message}" if snapshot.message else "")

@@ -8,29 +8,25 @@ a part looks as the learner left it when they come back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import importlib
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 
+from neuron_tui.app_class import PacedApp
 from neuron_tui.compat import FatalErrorHook, add_line_filter
 from neuron_tui.fair_driver import KeyBacklog, capped_size, lesson_driver_class
 from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.linked_progress import LinkedProgressStore
-from neuron_tui.lesson.pacing import Pacing
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.shutdown import SIGNALS
@@ -41,9 +37,6 @@ LOW_BANDWIDTH_FPS = 4
 
 #: Rich's names for terminals with only 16 colours (a Linux console, old Windows).
 SIXTEEN_COLOUR_SYSTEMS = ("standard", "windows")
-
-#: The longest message from the teacher a learner is shown (the protocol's limit).
-MESSAGE_CHARACTERS = 200
 
 
 def sixteen_colour_theme() -> Theme:
@@ -59,8 +52,11 @@ def sixteen_colour_theme() -> Theme:
                                secondary=dark.primary)
 
 
-class NeuronApp(FatalErrorHook, App[None]):
-    """The lesson: its registry's pages in order, with the keys that work everywhere."""
+class NeuronApp(FatalErrorHook, PacedApp):
+    """The lesson: its registry's pages in order, with the keys that work everywhere.
+
+    Under `serve`, `PacedApp` (app_class) applies the teacher's pacing, moves and messages.
+    """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "neuron-tui"
@@ -120,10 +116,6 @@ class NeuronApp(FatalErrorHook, App[None]):
         #: Whether saved progress was found on start (the opening says "welcome back").
         self.resumed = False
         self._told: set[str] = set()
-        #: Where the teacher lets the class go (under `serve`; no limit otherwise).
-        self.pacing = Pacing()
-        #: What the teacher said, told once the first screen is up.
-        self._teacher_notices: list[str] = []
         if isinstance(store, LinkedProgressStore):
             store.page = start_page
         if store is not None:
@@ -135,8 +127,7 @@ class NeuronApp(FatalErrorHook, App[None]):
         else:
             self.progress = Progress()
         self.progress.fit_quiz(len(content.quiz))
-        if isinstance(store, LinkedProgressStore):
-            start_page = self._paced_start(store, start_page)
+        start_page = self.paced_start(start_page)
         self.start_page = start_page
         self.current_page = start_page
 
@@ -148,11 +139,7 @@ class NeuronApp(FatalErrorHook, App[None]):
         for notice in self.notices:
             self.notify(f"Progress: {notice}", severity="warning", timeout=12)
         self.notices.clear()
-        for notice in self._teacher_notices:
-            self.notify(notice, timeout=8)
-        self._teacher_notices.clear()
-        if isinstance(self.store, LinkedProgressStore):
-            self._listen_to_class(self.store)
+        self.join_class()
         self.call_after_refresh(self.check_size)
 
     # ---------------------------------------------------------------- terminal
@@ -254,7 +241,7 @@ class NeuronApp(FatalErrorHook, App[None]):
         Unless `paced` is False (the teacher moving the class), a page the teacher's
         pacing keeps closed is not entered: the learner is told why and stays.
         """
-        if paced and self._refused(page):
+        if paced and self.refused(page):
             return
         while len(self.screen_stack) > 1 and self.screen.is_modal:
             self.pop_screen()
@@ -273,7 +260,7 @@ class NeuronApp(FatalErrorHook, App[None]):
     def action_next_page(self) -> None:
         """Next page in lesson order; leaving a part forward counts it as done."""
         following = self.lesson.next_key(self.current_page)
-        if following is not None and not self._refused(following):
+        if following is not None and not self.refused(following):
             if self.lesson.page(self.current_page).is_part:
                 self.progress_finish(self.current_page)
             self.show_page(following)
@@ -350,80 +337,6 @@ class NeuronApp(FatalErrorHook, App[None]):
         if notice and notice not in self._told:
             self._told.add(notice)
             self.notify(f"Progress: {notice}", severity="warning", timeout=12)
-
-    # ------------------------------------------------- the class (under `serve`)
-    def _refused(self, page: str) -> bool:
-        """Whether the teacher's pacing keeps `page` closed (the learner is told why)."""
-        refusal = None if page == self.current_page else self.pacing.refusal(
-            page, self.lesson, self.current_page)
-        if refusal is not None:
-            self.notify(refusal, timeout=4)
-        return refusal is not None
-
-    def _paced_start(self, store: LinkedProgressStore, start_page: str) -> str:
-        """The first page under the pacing the hub's welcome gave (`--part` past a hold)."""
-        self.pacing = store.pacing
-        refusal = self.pacing.refusal(start_page, self.lesson)
-        if refusal is None:
-            return start_page
-        self._teacher_notices.append(refusal)
-        start_page = self.pacing.last_allowed(start_page, self.lesson)
-        store.enter_page(start_page)
-        return start_page
-
-    def _listen_to_class(self, store: LinkedProgressStore) -> None:
-        """Hear the hub on this loop: its messages arrive on the channel's thread."""
-        loop = asyncio.get_running_loop()
-
-        def on_loop(handler: Callable[[Any], None]) -> Callable[[Any], None]:
-            def hand_on(value: Any) -> None:
-                # call_later runs the handler as the app's own message, in its context.
-                with contextlib.suppress(RuntimeError):  # the loop is closed: lesson over
-                    loop.call_soon_threadsafe(self.call_later, handler, value)
-            return hand_on
-
-        store.listen(on_loop(self._on_class_message), on_loop(self._on_class_lost))
-
-    def _on_class_message(self, message: dict[str, Any]) -> None:
-        """Apply what the hub sent: the welcome, pacing, a move, a message."""
-        kind = message.get("t")
-        if kind == "welcome" and isinstance(self.store, LinkedProgressStore):
-            # Usually already merged before the lesson began; this catches a late one.
-            self.pacing = Pacing.from_dict(message.get("pacing"))
-            merged = self.store.with_hub_copy(self.progress, message)
-            if merged.to_dict() != self.progress.to_dict():
-                self.progress = merged
-                self.save_progress()
-            self._tell_from_teacher(message.get("message"))
-        elif kind == "pacing":
-            before, self.pacing = self.pacing, Pacing.from_dict(message)
-            news = self.pacing.news(before, self.lesson)
-            if news:
-                self.notify(news, timeout=6)
-        elif kind == "goto":
-            part, why = message.get("part"), message.get("why")
-            if not isinstance(part, int) or isinstance(part, bool):
-                return
-            try:
-                page = self.lesson.part(part)
-            except ValueError:
-                return
-            self.show_page(page.key, paced=False)
-            self._tell_from_teacher(
-                why or f"Your teacher brought the class to Part {page.number_text}.")
-        elif kind == "message":
-            self._tell_from_teacher(message.get("text"))
-
-    def _tell_from_teacher(self, text: Any) -> None:
-        if isinstance(text, str) and text.strip():
-            self.notify(text.strip()[:MESSAGE_CHARACTERS], title="Your teacher", timeout=12,
-                        markup=False)
-
-    def _on_class_lost(self, why: str) -> None:
-        """The channel ended: say so once, lift any hold nobody could now release."""
-        self.pacing = Pacing()
-        self.notify("The class server is out of reach; the lesson carries on and keeps "
-                    "saving your progress.", timeout=6)
 
 
 def write_crash_log(details: str, folder: Path | None = None) -> Path | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
@@ -28,6 +29,7 @@ from neuron_tui.class_view.summary import (
     parts_line,
     quiz_line,
     sort_learners,
+    title_line,
 )
 from neuron_tui.class_view.table import COLUMNS, detail_text, row_cells
 from neuron_tui.lesson.registry import LESSON, Lesson
@@ -131,11 +133,8 @@ class ClassViewApp(App[None]):
         holds, so scrolling and the highlighted row stay), the highlighted learner."""
         now = self.clock()
         snapshot = self.snapshot
-        nodes = " ".join(f"{node.name} {node.sessions}/{node.max_sessions}"
-                         for node in snapshot.nodes)
         self.query_one("#title", Static).update(
-            f"neuron-tui · the class · {len(snapshot.learners)} learners · "
-            f"sorted by {self.sort_order}" + (f" · {nodes}" if nodes else ""))
+            title_line(snapshot, self.sort_order, self.size.width))
         self.query_one("#summary", Static).update("\n".join(
             (parts_line(snapshot, self.lesson), quiz_line(snapshot), pacing_line(snapshot))))
         learners = sort_learners(snapshot.learners, self.sort_order, self.lesson)
@@ -167,11 +166,15 @@ class ClassViewApp(App[None]):
         """The highlighted learner's details (key fingerprint, node, first seen) below."""
         key = self.highlighted_key()
         learner = next((item for item in self.snapshot.learners if item.key == key), None)
-        text = detail_text(learner, self.clock()) if learner else "No learner yet."
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(detail_text(
+            learner, self.clock(), self.lesson, self.size.width) if learner else "No learner yet.")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The title and detail lines leave out what does not fit: fit them again.
+        self.call_after_refresh(self.redraw)
 
     # ---------------------------------------------------------------- keys
     def request(self, message: dict[str, Any], done: str) -> None:

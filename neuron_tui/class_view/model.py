@@ -71,6 +71,8 @@ class Snapshot:
     message: str | None = None
     nodes: tuple[Node, ...] = ()
     quiz: tuple[Question, ...] = ()
+    #: How learners connect (e.g. ``ssh -p 2222 NAME@host``); "" when the hub does not say.
+    serving: str = ""
 
 
 # ------------------------------------------------------------------ reading the hub
@@ -153,4 +155,5 @@ def read_snapshot(data: dict[str, Any]) -> Snapshot:
             for node in nodes if isinstance(node, dict) and isinstance(node.get("name"), str)
         ),
         quiz=tuple(question for question in questions if question is not None),
+        serving=" ".join(_text(data.get("serving")).split()),
     )

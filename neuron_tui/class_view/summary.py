@@ -7,7 +7,10 @@ All of it without Textual, so the rules are tested on their own.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from rich.cells import cell_len
 
 from neuron_tui.class_view.model import Learner, Snapshot
 from neuron_tui.lesson.part06 import LETTERS
@@ -19,6 +22,8 @@ IDLE_SECONDS = 180.0
 SLOW_SECONDS = 300.0
 #: The orders the table can be sorted in, cycled by the sort key.
 SORT_ORDERS = ("name", "part", "activity")
+#: What separates the pieces of the title and detail lines.
+SEPARATOR = " · "
 
 
 # ------------------------------------------------------------------ how things read
@@ -88,6 +93,37 @@ def sort_learners(learners: tuple[Learner, ...] | list[Learner], order: str,
         return sorted(by_name, key=lambda learner: (
             not learner.connected, learner.last_activity or 0.0))
     return by_name
+
+
+def fit_line(pieces: Iterable[str], width: int) -> str:
+    """`pieces` joined by " · ", as many as fit in `width` columns (the first always).
+
+    The title and detail lines are one row high: a piece that would be cut at the
+    edge is left out whole, with those after it, so the line never ends mid-word.
+    """
+    line = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        longer = f"{line}{SEPARATOR}{piece}" if line else piece
+        if line and cell_len(longer) > width:
+            break
+        line = longer
+    return line
+
+
+def title_line(snapshot: Snapshot, order: str, width: int) -> str:
+    """The top line: the view's name, how learners join (it covers the server's banner),
+    then, as far as they fit, the table's order, the class's size and the nodes."""
+    nodes = " ".join(f"{node.name} {node.sessions}/{node.max_sessions}"
+                     for node in snapshot.nodes)
+    return fit_line((
+        "neuron-tui · the class",
+        f"join: {snapshot.serving}" if snapshot.serving else "",
+        f"sorted by {order}",
+        f"{len(snapshot.learners)} learners",
+        nodes,
+    ), width)
 
 
 # ------------------------------------------------------------------ the summary

@@ -7,10 +7,18 @@ left is dim.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from neuron_tui.class_view.model import Learner
-from neuron_tui.class_view.summary import ago, page_label, quiz_text, stuck_reason
+from neuron_tui.class_view.summary import (
+    SEPARATOR,
+    ago,
+    fit_line,
+    page_label,
+    quiz_text,
+    stuck_reason,
+)
 from neuron_tui.lesson.registry import LESSON, Lesson
 
 #: (heading, key, width) of each column; the widths add up to fit 80 columns.
@@ -27,6 +35,9 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 STUCK = "bold red"
 AWAY = "dim"
+#: How much of a key's fingerprint the detail line keeps when the whole does not fit
+#: beside the name ("SHA256:" and 17 characters of the digest, then "…").
+SHORT_FINGERPRINT = 24
 
 
 def row_cells(learner: Learner, now: float, questions: int,
@@ -52,15 +63,33 @@ def row_cells(learner: Learner, now: float, questions: int,
     ]
 
 
-def detail_text(learner: Learner, now: float, lesson: Lesson = LESSON) -> str:
-    """One line about the highlighted learner: node, first seen, parts done, key."""
+def named_key(name: str, fingerprint: str, width: int) -> str:
+    """"name · key SHA256:…" in `width` columns: the whole fingerprint when it fits;
+    else its start (enough to tell keys apart), and the name cut if even that is too long.
+    """
+    whole = f"{name}{SEPARATOR}key {fingerprint}"
+    if cell_len(whole) <= width:
+        return whole
+    short = fingerprint if len(fingerprint) <= SHORT_FINGERPRINT else (
+        fingerprint[:SHORT_FINGERPRINT] + "…")
+    key = f"{SEPARATOR}key {short}"
+    room = width - cell_len(key)
+    if cell_len(name) > room:
+        name = set_cell_size(name, max(room - 1, 1)).rstrip() + "…"
+    return name + key
+
+
+def detail_text(learner: Learner, now: float, lesson: Lesson = LESSON, width: int = 80) -> str:
+    """One line of `width` columns about the highlighted learner: the key they logged in
+    with (the issue asks the view to show it, so it comes first), node, first seen, parts
+    done; what does not fit is left out."""
     done = " ".join(page_label(key, lesson) for key in lesson.order if key in learner.parts_done)
-    parts = [learner.name]
-    if learner.node:
-        parts.append(f"on {learner.node}")
-    if learner.first_seen is not None:
-        parts.append(f"first seen {ago(now - learner.first_seen)} ago")
-    parts.append(f"done: {done}" if done else "no part done yet")
-    if learner.fingerprint:  # last: a fingerprint is long, and the line is cut at the edge
-        parts.append(f"key {learner.fingerprint}")
-    return " · ".join(parts)
+    head = named_key(learner.name, learner.fingerprint, width) if learner.fingerprint else (
+        learner.name)
+    return fit_line((
+        head,
+        f"on {learner.node}" if learner.node else "",
+        f"first seen {ago(now - learner.first_seen)} ago" if learner.first_seen is not None
+        else "",
+        f"done: {done}" if done else "no part done yet",
+    ), width)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from neuron_tui.lesson.content import Content
+    from neuron_tui.lesson.pacing import Pacing
     from neuron_tui.lesson.progress import Progress
     from neuron_tui.lesson.registry import Lesson
     from neuron_tui.terminal import TerminalProfile
@@ -20,6 +21,8 @@ class LessonHost(Protocol):
     lesson: Lesson
     content: Content
     progress: Progress
+    #: Where the teacher lets the class go (no limit outside a served class).
+    pacing: Pacing
     resumed: bool
     profile: TerminalProfile
 

@@ -90,17 +90,19 @@ def test_the_teacher_key_opens_the_class_view_with_the_learners_in_it(
         ada.press("2")
         ada.wait_for(PART_TWO, timeout=10)
         teacher_argv = key_argv(keyed_server.port, "Teacher", keys["teacher"])
-        # Wide enough for the highlighted learner's whole line, fingerprint included.
-        with PtyApp(teacher_argv, cols=140, rows=24, env=NO_AGENT) as view:
+        # At 80×24, as a teacher's terminal may well be.
+        with PtyApp(teacher_argv, cols=80, rows=24, env=NO_AGENT) as view:
             view.wait_for(CLASS_VIEW, timeout=START)
+            # How learners join, on top (the view stands where the server's banner was).
+            view.wait_for(f"join: ssh -p {keyed_server.port} NAME@", timeout=10)
             # ada's row: here, on Part 02.
             view.wait_for(re.compile(r"^ ada +here +02 ", re.MULTILINE), timeout=10)
-            # The view shows which key ada logged in with.
+            # The view shows which key ada logged in with: the whole fingerprint.
             fingerprint = subprocess.run(
                 ["ssh-keygen", "-lf", str(keys["ada"]) + ".pub"],
                 capture_output=True, text=True, check=True,
             ).stdout.split()[1]
-            view.wait_for(fingerprint[:30], timeout=10)
+            view.wait_for(f"ada · key {fingerprint}", timeout=10)
             view.press("q", "q")
             assert view.wait(timeout=10) == 0
         ada.press("q")

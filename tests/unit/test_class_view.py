@@ -21,7 +21,9 @@ from neuron_tui.class_view.summary import (
     quiz_line,
     sort_learners,
     stuck_reason,
+    title_line,
 )
+from neuron_tui.class_view.table import detail_text
 from neuron_tui.lesson.progress import Progress
 from neuron_tui.serve.names import learner_key
 from neuron_tui.serve.store import open_store
@@ -41,7 +43,7 @@ def test_reading_the_hub_keeps_what_is_well_formed() -> None:
         "pacing": {"hold": 4, "quiz_open": False},
         "quiz": [{"id": "1", "options": ["a", "b"], "answer": 1}, {"id": "2"}, None],
         "nodes": [{"name": "room", "sessions": 3, "max_sessions": 40}, {"sessions": 1}],
-        "message": "",
+        "message": "", "serving": "ssh -p 2222\tNAME@room\n",
     })
     (ada,) = snapshot.learners
     assert ada.answers == {"1": 2} and ada.self_checks == ("x",)
@@ -50,9 +52,46 @@ def test_reading_the_hub_keeps_what_is_well_formed() -> None:
     assert snapshot.quiz == (Question("1", ("a", "b"), 1),)
     assert [node.name for node in snapshot.nodes] == ["room"]
     assert snapshot.message is None
+    assert snapshot.serving == "ssh -p 2222 NAME@room"  # one line, whatever the hub sent
     # A snapshot without pacing leaves learners free and the quiz open.
     empty = read_snapshot({"t": "class", "learners": "nope", "pacing": [1]})
     assert empty.learners == () and empty.pacing.hold is None and empty.pacing.quiz_open
+    assert empty.serving == ""
+
+
+#: An OpenSSH SHA256 fingerprint as the server records it (50 characters).
+FINGERPRINT = "SHA256:" + "nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8"
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_the_detail_line_shows_the_key_at_80_columns(width: int) -> None:
+    ada = Learner("ada", "ada", first_seen=NOW - 60, parts_done=("part01",),
+                  fingerprint=FINGERPRINT, node="classroom")
+    line = detail_text(ada, NOW, width=width)
+    assert line.startswith(f"ada · key {FINGERPRINT}") and len(line) <= width
+    # What follows comes as far as it fits, whole.
+    assert line.endswith("· on classroom") if width == 80 else line.endswith(FINGERPRINT)
+
+
+def test_a_long_name_leaves_room_for_the_start_of_the_key() -> None:
+    name = "Margaret Hamilton of the Apollo guidance team"
+    learner = Learner(name, name, fingerprint=FINGERPRINT)
+    line = detail_text(learner, NOW, width=80)
+    assert line == f"{name} · key {FINGERPRINT[:24]}…" and len(line) <= 80
+    squeezed = detail_text(learner, NOW, width=40)
+    assert squeezed == f"Margare… · key {FINGERPRINT[:24]}…" and len(squeezed) == 40
+    # Without a key, nothing is shortened and nothing is cut mid-piece.
+    assert detail_text(Learner(name, name), NOW, width=60) == name
+
+
+def test_the_title_says_how_learners_join_before_what_does_not_fit() -> None:
+    snapshot = Snapshot(learners=(Learner("a", "a"),), serving="ssh -p 2222 NAME@classroom")
+    assert title_line(snapshot, "name", 200) == (
+        "neuron-tui · the class · join: ssh -p 2222 NAME@classroom · sorted by name · 1 learners")
+    assert title_line(snapshot, "name", 80) == (
+        "neuron-tui · the class · join: ssh -p 2222 NAME@classroom · sorted by name")
+    assert title_line(Snapshot(), "part", 80) == (
+        "neuron-tui · the class · sorted by part · 0 learners")
 
 
 @pytest.mark.parametrize(("seconds", "text"), [

@@ -1,4 +1,8 @@
-"""The opening: why the neuron matters, what the learner will do, the parts."""
+"""The opening: why the neuron matters, what the learner will do, the parts.
+
+In a served class, the parts the teacher's pacing keeps closed are marked
+"· opens soon" in the list (and in the Enter line), so Enter's refusal is no surprise.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,10 @@ def lead_paragraph(markdown: str) -> str:
     """The first paragraph of a page, without Markdown emphasis."""
     paragraph = markdown.strip().split("\n\n", 1)[0]
     return re.sub(r"\*\*?(.+?)\*\*?", r"\1", " ".join(paragraph.split()))
+
+
+#: How the list and the Enter line mark a part the teacher's pacing keeps closed.
+OPENS_SOON = " · opens soon"
 
 
 def bold_list_items(markdown: str) -> list[str]:
@@ -97,6 +105,8 @@ class OpeningScreen(LessonScreen):
 
     def on_mount(self) -> None:
         self.query_one("#opening").focus()
+        # The teacher may open or close parts while the learner reads this page.
+        self.watch(self.app, "pacing", self._show_parts, init=False)
 
     @staticmethod
     def _you_will(items: list[str]) -> Content:
@@ -109,21 +119,30 @@ class OpeningScreen(LessonScreen):
     def on_screen_resume(self) -> None:
         # LessonScreen's own handler (recording the visit) runs too: Textual calls
         # each class's handler in turn.
+        self._show_parts()
+
+    def _show_parts(self) -> None:
+        """The parts list and the Enter line, as progress and the pacing stand now."""
         self.query_one("#parts", Static).update(self._parts_table())
         lesson = self.lesson_app.lesson
         page = lesson.page(self.next_page())
         title = self.lesson_app.content.page(page.key).title
         first_part = lesson.parts[0].key if lesson.parts else None
+        enter = "  (Enter)" if self._opens(page.key) else OPENS_SOON
         if page.key == first_part and not self.lesson_app.progress.visited - {lesson.first}:
-            text = f"Start with Part {page.number_text} · {title}  (Enter)"
+            text = f"Start with Part {page.number_text} · {title}{enter}"
         elif page.is_part and self.lesson_app.resumed and not self._greeted:
             dash = "—" if glyphs().unicode else "-"
-            text = f"Welcome back {dash} continue at Part {page.number_text} · {title}  (Enter)"
+            text = f"Welcome back {dash} continue at Part {page.number_text} · {title}{enter}"
         elif page.is_part:
-            text = f"Continue at Part {page.number_text} · {title}  (Enter)"
+            text = f"Continue at Part {page.number_text} · {title}{enter}"
         else:
-            text = f"Every part is done: {title}  (Enter)"
+            text = f"Every part is done: {title}{enter}"
         self.query_one("#continue", Static).update(text)
+
+    def _opens(self, page: str) -> bool:
+        """Whether the teacher's pacing lets the learner enter `page` from here."""
+        return self.lesson_app.pacing.allows(page, self.lesson_app.lesson)
 
     def next_page(self) -> str:
         """Where Enter goes: the part the learner was last on, or the first not done."""
@@ -140,11 +159,18 @@ class OpeningScreen(LessonScreen):
         chars = glyphs()
         marks = {"done": chars.part_done, "started": chars.part_started, "todo": chars.part_todo}
         progress = self.lesson_app.progress
+        specs = self.lesson_app.lesson.parts
+        titles = [self.lesson_app.content.page(spec.key).title for spec in specs]
+        closed = {spec.key for spec in specs if not self._opens(spec.key)}
+        # Room for "· opens soon" in both columns at 80: titles only as wide as the longest,
+        # a narrower gap. Without pacing the list is as it always was.
+        width = min(20, max(map(len, titles), default=0)) if closed else 20
+        gap = "    " if closed else "       "
         cells = []
-        for spec in self.lesson_app.lesson.parts:
-            title = self.lesson_app.content.page(spec.key).title
+        for spec, title in zip(specs, titles, strict=True):
             mark = marks[progress.state_of(spec.key)]
-            cells.append((f"{spec.number_text} {title:<20.20} {mark}", spec.key))
+            soon = (OPENS_SOON if spec.key in closed else " " * len(OPENS_SOON)) if closed else ""
+            cells.append((f"{spec.number_text} {title:<{width}.{width}} {mark}", soon, spec.key))
         # Two columns, read down the first and then the second, as many rows as needed.
         rows = -(-len(cells) // 2)
         parts: list[str | tuple[str, str]] = []
@@ -153,9 +179,9 @@ class OpeningScreen(LessonScreen):
                 index = row + rows * column
                 if index >= len(cells):
                     break
-                text, page = cells[index]
+                text, soon, page = cells[index]
                 style = "$text-muted" if progress.state_of(page) == "todo" else ""
-                parts += [(text, style), "       " if column == 0 else ""]
+                parts += [(text, style), (soon, "$text-muted"), gap if column == 0 else ""]
             parts.append("\n")
         return Content.assemble(*parts).rstrip()
 

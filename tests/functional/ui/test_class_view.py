@@ -107,7 +107,7 @@ def class_message(learners: list[dict[str, Any]], **pacing: Any) -> dict[str, An
     return {"t": "class", "at": NOW, "learners": learners,
             "pacing": {"hold": None, "quiz_open": True, **pacing}, "message": None,
             "nodes": [{"name": "classroom", "sessions": len(learners), "max_sessions": 40}],
-            "quiz": QUIZ}
+            "quiz": QUIZ, "serving": "ssh -p 2222 NAME@classroom"}
 
 
 def three_learners(**pacing: Any) -> dict[str, Any]:
@@ -138,6 +138,8 @@ def forty_learners() -> dict[str, Any]:
             extra.update(connected=False, last_seen=NOW - 600 - index)
         if index in (1, 2):
             extra.update(self_checks=["part02-by-hand"])
+        if index == 0:  # the highlighted row: the detail line shows her key
+            extra.update(fingerprint="SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
         people.append(learner(name, page, **extra))
     return class_message(people, hold=5, quiz_open=False) | {"message": "Break at 11:00"}
 
@@ -197,6 +199,23 @@ async def test_shows_each_learner_and_the_class_summary(hub: FakeHub) -> None:
         assert "Q4 1(b) Q5 0" in summary and "Q1 0 Q2 0 " in summary
         assert "no hold · quiz open" in summary
         assert not view.query_one("#status").has_class("shown")
+        # How learners join, where the server's banner was (the view covers it).
+        assert text_of(view, "#title") == (
+            "neuron-tui · the class · join: ssh -p 2222 NAME@classroom · sorted by name")
+
+
+async def test_a_wider_terminal_shows_more_of_the_title_and_detail(hub: FakeHub) -> None:
+    hub.send(three_learners())
+    view = make_view(hub)
+    async with view.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: view.query_one(DataTable).row_count == 3)
+        await pilot.press("down", "down")  # Cy, who logged in with a key
+        assert text_of(view, "#detail") == (
+            "Cy · key SHA256:cyKEY · on classroom · first seen 1h00 ago · no part done yet")
+        assert "3 learners" not in text_of(view, "#title")
+        await pilot.resize_terminal(120, 24)
+        await until(pilot, lambda: text_of(view, "#title").endswith(
+            "sorted by name · 3 learners · classroom 3/40"))
 
 
 async def test_a_learners_action_shows_without_the_teacher_doing_anything(hub: FakeHub) -> None:
@@ -269,7 +288,7 @@ async def test_sorts_by_name_part_and_activity(hub: FakeHub) -> None:
         assert [row[0] for row in cells(view)] == ["Bob", "Ada", "Cy"]
         assert view.highlighted_key() == "cy"
         assert text_of(view, "#detail") == (
-            "Cy · on classroom · first seen 1h00 ago · no part done yet · key SHA256:cyKEY")
+            "Cy · key SHA256:cyKEY · on classroom · first seen 1h00 ago · no part done yet")
         await pilot.press("s")
         assert "sorted by name" in text_of(view, "#title")
 

@@ -7,11 +7,13 @@ that dies leaves a lesson that carries on and saves locally.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from neuron_tui.app import NeuronApp
 from neuron_tui.class_link import ClassLink
@@ -217,3 +219,61 @@ async def test_a_late_welcome_still_brings_the_progress_and_the_pacing(make_link
         await until(pilot, lambda: "part02-by-hand" in app.progress.self_checks)
         assert app.progress.quiz_answers == {"1": 2} and "part01" in app.progress.done
     hub.wait_for(lambda m: m["t"] == "progress" and m["progress"]["quiz_answers"] == {"1": 2})
+
+
+def opening_text(app: NeuronApp) -> tuple[str, str]:
+    """The opening's parts list and its Enter line, as shown."""
+    screen = app.page_screen("opening")
+    return (str(screen.query_one("#parts", Static).render()),
+            str(screen.query_one("#continue", Static).render()))
+
+
+def marked(parts: str) -> list[str]:
+    """The numbers of the parts the list marks as opening soon, in order."""
+    # A cell: its number, then anything up to its mark that is not the next cell's number.
+    return sorted(re.findall(r"(\d\d) (?:(?!\d\d )[^\n])*?· opens soon", parts))
+
+
+async def test_the_opening_marks_the_parts_the_pacing_keeps_closed(make_linked_app,  # type: ignore[no-untyped-def]
+                                                                   hub: FakeLessonHub) -> None:
+    hub.pacing = {"hold": 2, "quiz_open": False}
+    hub.progress = {"visited": ["opening", "part01", "part02"], "done": ["part01", "part02"],
+                    "resume_page": "part02"}
+    app = make_linked_app("opening")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        parts, enter = opening_text(app)
+        assert marked(parts) == ["03", "04", "05", "06"]
+        assert enter.startswith("Welcome back") and enter.endswith(
+            "Part 03 · Gradient descent · opens soon")
+        await pilot.press("enter")  # refused, and the list said so beforehand
+        await until(pilot, lambda: "Your teacher opens Part 03 soon." in toasts(app))
+        assert app.current_page == "opening"
+        # The teacher releases the hold while the learner reads: the list follows.
+        hub.send({"t": "pacing", "hold": None, "quiz_open": False})
+        await until(pilot, lambda: marked(opening_text(app)[0]) == ["06"])
+        assert opening_text(app)[1].endswith("Part 03 · Gradient descent  (Enter)")
+        hub.send({"t": "pacing", "hold": None, "quiz_open": True})
+        await until(pilot, lambda: "opens soon" not in "".join(opening_text(app)))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.current_page == "part03")
+
+
+async def test_without_pacing_the_opening_marks_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("opening")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        parts, enter = opening_text(app)
+        assert "opens soon" not in parts + enter and enter.endswith("(Enter)")
+        app.pacing = Pacing(hold=4)  # what a hub's pacing message sets
+        await until(pilot, lambda: marked(opening_text(app)[0]) == ["05", "06"])
+
+
+def test_the_opening_under_a_hold_at_80x24(snap_compare, content) -> None:  # type: ignore[no-untyped-def]
+    """Held at Part 03 with the quiz closed: 04 to 06 say they open soon, in both columns."""
+    app = NeuronApp(content, start_page="opening")
+
+    async def held(pilot: Pilot[None]) -> None:
+        app.pacing = Pacing(hold=3, quiz_open=False)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=held)

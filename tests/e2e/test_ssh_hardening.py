@@ -231,7 +231,8 @@ def test_every_lesson_runs_with_limits_it_cannot_raise(
         stat = Path(f"/proc/{lesson}/stat").read_text()
         lesson_nice = int(stat[stat.rindex(")") + 2 :].split()[16])
         server_nice = os.getpriority(os.PRIO_PROCESS, server.pid)
-        assert lesson_nice == server_nice + 7
+        # The kernel caps niceness at 19: a server already at 19 (nice -n 19 pytest) stays there.
+        assert lesson_nice == min(19, server_nice + 7)
         app.press("2")
         app.wait_for(PART_TWO, timeout=10)  # the lesson works within them
         app.press("q")

@@ -163,6 +163,12 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"(default {LessonLimits.processes}; 0: no limit)",
     )
     ssh.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="start each lesson as a new Python process instead of forking it from one "
+        "that has already imported the lesson (slower first screen, more memory)",
+    )
+    ssh.add_argument(
         "--state-dir",
         type=Path,
         metavar="DIR",
@@ -196,6 +202,12 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="run the lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
     )
+    web.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="start each lesson as a new Python process instead of forking it from one "
+        "that has already imported the lesson (slower first screen, more memory)",
+    )
     return serve
 
 
@@ -216,6 +228,7 @@ def run_serve(args: argparse.Namespace) -> int:
             public_url=args.public_url,
             content=content,
             low_bandwidth=args.low_bandwidth,
+            prefork=not args.no_prefork,
         )
 
     prog = "neuron-tui serve ssh"
@@ -266,6 +279,7 @@ def run_serve(args: argparse.Namespace) -> int:
             open_files=args.lesson_open_files,
             processes=args.lesson_processes,
         ),
+        prefork=not args.no_prefork,
     )
     try:
         return asyncio.run(serve_forever(config))

@@ -6,6 +6,14 @@ epochs (no convergence stop): the comparison is at equal effort. On XOR no strai
 line gets more than 3 of the 4 corners; the neuron, started at zero, does not even
 move (the corners' pulls cancel) and says 0.50 everywhere. The network, with two or
 more hidden units, reaches 100 %.
+
+A run is the same for the same data, hidden units and schedule (every network starts
+from the same seeded weights), so it can be replayed: given a `fetch` (under ``serve``,
+the class's shared trainer, :mod:`neuron_tui.lesson.shared_depth`), a run asks for
+its frames when it starts and, as soon as they are there, shows them instead of
+training; until then, or if they never come, it trains here. A run this process has
+shown whole before is replayed from memory (:mod:`neuron_tui.lesson.depth_runs`). Either
+way every frame shows the same weights.
 """
 
 from __future__ import annotations
@@ -17,11 +25,22 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from neuron_tui.lesson.depth_runs import (
+    MAX_KEPT_FRAMES,
+    Fetch,
+    NetworkRun,
+    NeuronRun,
+    PendingTrajectory,
+    RunKey,
+    Snapshot,
+    Trajectory,
+    recall,
+    remember,
+)
 from neuron_tui.model.datasets import Dataset, and_gate, or_gate, xor
-from neuron_tui.model.mlp import MLP, MLPStep
+from neuron_tui.model.mlp import MLP
 from neuron_tui.model.neuron import Neuron
-from neuron_tui.model.run import FrameSchedule, TrainingRun
-from neuron_tui.model.training import TrainingStep, gradient_descent
+from neuron_tui.model.run import FrameSchedule
 
 #: key → (name, data set).
 DATASETS: dict[str, tuple[str, Callable[[], Dataset]]] = {
@@ -89,15 +108,24 @@ class DepthLesson:
 
     Args:
         schedule: epochs per frame of the side-by-side run (tests use slower ones).
+        fetch: where a run may get its frames ready-made (see the module's docstring);
+            None trains every run here.
     """
 
-    def __init__(self, schedule: FrameSchedule = SCHEDULE) -> None:
+    def __init__(self, schedule: FrameSchedule = SCHEDULE, fetch: Fetch | None = None) -> None:
         self.schedule = schedule
+        self.fetch = fetch
+        self._pending: PendingTrajectory | None = None
+        self._replay: Trajectory | None = None
+        #: The frames of the run under way so far (a finished run's are kept).
+        self._shots: list[Snapshot] = []
+        #: Frames shown of the run under way.
+        self.frame = 0
         self.dataset_key = "a"
         self.hidden_units = START_HIDDEN
         #: The last thing that happened (a run's end, a limit), shown under the verdict.
         self.status = ""
-        self._runs: tuple[TrainingRun[TrainingStep], TrainingRun[MLPStep]] | None = None
+        self._runs: tuple[NeuronRun, NetworkRun] | None = None
         self.reset_models()
 
     # ------------------------------------------------------------- numbers
@@ -109,7 +137,7 @@ class DepthLesson:
     @property
     def training(self) -> bool:
         """Whether a side-by-side run is under way (started, not finished or stopped)."""
-        return self._runs is not None
+        return self._runs is not None or self._replay is not None
 
     @property
     def neuron_accuracy(self) -> float:
@@ -146,6 +174,9 @@ class DepthLesson:
         #: The neuron's best accuracy over its run (on XOR it never leaves 50 %).
         self.best_neuron_accuracy = self.neuron.accuracy(self.X, self.y)
         self._runs = None
+        self._drop_pending()
+        self._replay = None
+        self.frame = 0
         self.trained = False
 
     # ------------------------------------------------------------- changes
@@ -178,41 +209,106 @@ class DepthLesson:
     def start_training(self) -> None:
         """Both models from scratch, side by side, for EPOCHS epochs each."""
         self.reset_models()
-        # tolerance=None: both show every epoch, so the comparison is at equal effort.
+        # Both take every epoch (no convergence stop), so the comparison is at equal effort.
         self._runs = (
-            TrainingRun(gradient_descent(self.neuron, self.X, self.y, NEURON_RATE, EPOCHS),
-                        self.schedule, tolerance=None),
-            TrainingRun(self.network.train(self.X, self.y, NETWORK_RATE, EPOCHS),
-                        self.schedule, tolerance=None),
+            NeuronRun(self.neuron, self.X, self.y, NEURON_RATE, EPOCHS, self.schedule),
+            NetworkRun(self.network, self.X, self.y, NETWORK_RATE, EPOCHS, self.schedule),
         )
         self.trained = True
         self.status = ""
+        key = self._run_key()
+        self._shots = []
+        seen = recall(key)
+        if seen is not None:  # this process has shown this very run before
+            self._replay, self._runs = seen, None
+        elif self.fetch is not None:
+            self._pending = self.fetch(*key)
+
+    def _run_key(self) -> RunKey:
+        return self.dataset_key, self.hidden_units, self.frame_epochs()
+
+    def frame_epochs(self) -> tuple[int, ...]:
+        """The epochs each frame of a whole run takes (the last may take fewer)."""
+        frames: list[int] = []
+        while sum(frames) < EPOCHS:
+            frames.append(min(self.schedule.epochs(len(frames)), EPOCHS - sum(frames)))
+        return tuple(frames)
+
+    def snapshot(self) -> Snapshot:
+        """Both models as they are now."""
+        network = self.network
+        return Snapshot(self.neuron.params,
+                        (network.W1.tolist(), network.b1.tolist(), network.W2.tolist(),
+                         network.b2.tolist()),
+                        self.neuron_epoch, self.network_epoch, self.best_neuron_accuracy)
 
     def advance(self) -> bool:
         """Train both by one frame's epochs; True when the run is over (or none runs)."""
-        if self._runs is None:
+        if self._pending is not None and self._replay is None:
+            frames = self._pending.poll()
+            if frames is not None and len(frames) > self.frame:
+                self._drop_pending()
+                self._replay, self._runs = frames, None
+        if self._replay is not None:
+            done = self._replay_frame(self._replay)
+        elif self._runs is None:
             return True
-        neuron_run, network_run = self._runs
-        for step in neuron_run.next_frame():
-            self.best_neuron_accuracy = max(self.best_neuron_accuracy, step.accuracy)
+        else:
+            done = self._train_frame(self._runs)
+        if len(self._run_key()[2]) <= MAX_KEPT_FRAMES:
+            self._shots.append(self.snapshot())
+        if done:
+            self._finish()
+        return done
+
+    def _train_frame(self, runs: tuple[NeuronRun, NetworkRun]) -> bool:
+        """Train both here by one frame's epochs; True when they have taken them all."""
+        self.frame += 1
+        neuron_run, network_run = runs
+        neuron_run.next_frame()
+        self.best_neuron_accuracy = max(self.best_neuron_accuracy, neuron_run.best_accuracy)
         network_run.next_frame()
         if neuron_run.last is not None:
             self.neuron_epoch = neuron_run.last.epoch
         if network_run.last is not None:
             self.network_epoch = network_run.last.epoch
         # A run that has taken its last epoch is done, without a frame to find it out.
-        if all(run.finished or epoch >= EPOCHS for run, epoch in (
-                (neuron_run, self.neuron_epoch), (network_run, self.network_epoch))):
-            self._runs = None
-            self.status = f"Trained both for {EPOCHS} epochs: t trains again."
-            return True
-        return False
+        return all(run.finished or epoch >= EPOCHS for run, epoch in (
+            (neuron_run, self.neuron_epoch), (network_run, self.network_epoch)))
+
+    def _replay_frame(self, frames: Trajectory) -> bool:
+        """Show the run's next frame as it was trained elsewhere."""
+        shot = frames[self.frame]
+        self.frame += 1
+        self.neuron.set_params(*shot.neuron)
+        network = self.network
+        for array, values in zip((network.W1, network.b1, network.W2, network.b2),
+                                 shot.network, strict=True):
+            array[...] = np.asarray(values, dtype=np.float64).reshape(array.shape)
+        self.neuron_epoch, self.network_epoch = shot.neuron_epoch, shot.network_epoch
+        self.best_neuron_accuracy = shot.best_neuron_accuracy
+        return self.frame >= len(frames)
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
+
+    def _finish(self) -> None:
+        """A whole run has been shown: remember it (replays are free), and say so."""
+        key = self._run_key()
+        if len(self._shots) == len(key[2]):
+            remember(key, self._shots)
+        self._drop_pending()
+        self._runs = self._replay = None
+        self.status = f"Trained both for {EPOCHS} epochs: t trains again."
 
     def stop_training(self) -> None:
         """Stop a run where it is (nothing happens when none is under way)."""
-        if self._runs is None:
+        if not self.training:
             return
-        self._runs = None
+        self._drop_pending()
+        self._runs = self._replay = None
         self.status = (f"Stopped at epoch {max(self.neuron_epoch, self.network_epoch)}. "
                        "Press t to train again.")
 

@@ -22,6 +22,7 @@ from neuron_tui.lesson.proof_training import (
     next_hidden_units,
     sklearn_loaded,
 )
+from neuron_tui.lesson.shared_training import shared
 from neuron_tui.model.moons import FitResult, TrainingProgress
 
 Segment = str | tuple[str, str]
@@ -139,7 +140,7 @@ class ProofState:
         self.run_number += 1
         self.training = True
         self.notice = ""
-        if sklearn_loaded():
+        if sklearn_loaded() or shared():
             self.status = ("Training…",)
         else:
             self.status = ("Loading scikit-learn (the first time takes a moment)…",)

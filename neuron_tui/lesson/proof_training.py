@@ -146,7 +146,7 @@ def train_mlp(
     def proba(points: FloatArray) -> FloatArray:
         return np.asarray(model.predict_proba(points)[:, 1], dtype=np.float64)
 
-    yield FitResult.score("MLP", proba, data, float(model.loss_), epochs)
+    yield FitResult.score("MLP", proba, data, float(model.loss_), epochs, model)
 
 
 def train_both(settings: MoonsSettings) -> Iterator[MoonsUpdate]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from neuron_tui.model.activations import sigmoid
 from neuron_tui.model.datasets import train_test_split_indices
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.model.training import gradient_descent
@@ -78,10 +79,13 @@ class FitResult:
     loss: float
     iterations: int
     proba: Probability = field(repr=False, compare=False)
+    #: The fitted model behind `proba` (a Neuron, scikit-learn's MLPClassifier, or the
+    #: weights a shared trainer sent), for whoever hands the fit on to another process.
+    model: object = field(default=None, repr=False, compare=False)
 
     @classmethod
     def score(cls, name: str, proba: Probability, data: SplitData, loss: float,
-              iterations: int) -> FitResult:
+              iterations: int, model: object = None) -> FitResult:
         """The fit of the model `proba`, scored on `data`'s train and test points."""
         return cls(
             name=name,
@@ -90,6 +94,7 @@ class FitResult:
             loss=loss,
             iterations=iterations,
             proba=proba,
+            model=model,
         )
 
     def wrong(self, X: FloatArray, y: IntArray) -> npt.NDArray[np.bool_]:
@@ -131,4 +136,26 @@ def train_neuron(
         if step.diverged:
             break
     final = neuron.copy()
-    yield FitResult.score("single neuron", final.predict_proba, data, last_loss, done)
+    yield FitResult.score("single neuron", final.predict_proba, data, last_loss, done, final)
+
+
+@dataclass(frozen=True)
+class ReluNetwork:
+    """A trained network as scikit-learn's MLPClassifier keeps it: ReLU hidden layers,
+    one logistic output; `coefs[i]` and `intercepts[i]` are its ``coefs_`` and
+    ``intercepts_``. Its forward pass is NumPy's alone, so a process that got the
+    weights from another (the class server's shared trainer) needs no scikit-learn."""
+
+    coefs: tuple[FloatArray, ...]
+    intercepts: tuple[FloatArray, ...]
+
+    def proba(self, points: FloatArray) -> FloatArray:
+        """P(class 1) at each point: the same numbers as the classifier's
+        ``predict_proba(points)[:, 1]`` (to rounding)."""
+        activation = np.asarray(points, dtype=np.float64)
+        last = len(self.coefs) - 1
+        for index, (weights, bias) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
+            activation = activation @ weights + bias
+            if index < last:
+                activation = np.maximum(activation, 0.0)
+        return np.asarray(sigmoid(activation[:, 0]), dtype=np.float64)

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from neuron_tui.process.procfs import group_has_members
+from neuron_tui.process.procfs import group_has_members, processes
 
 __all__ = [
     "READ_SIZE",
@@ -33,6 +33,7 @@ __all__ = [
     "ending_signals",
     "kill_group_leftovers",
     "read_pty",
+    "reap_adopted",
     "reap_within",
     "set_window_size",
     "signal_group",
@@ -173,6 +174,23 @@ def kill_group_leftovers(pgid: int) -> None:
     """
     if group_has_members(pgid):
         signal_group(pgid, signal.SIGKILL)
+
+
+def reap_adopted(pgid: int) -> int:
+    """Reap the ended members of group `pgid` that this process adopted; how many.
+
+    A server that is a child subreaper adopts what a lesson left behind when the
+    lesson ends; once :func:`kill_group_leftovers` has killed them they are this
+    process's zombies. The group's leader is left to whoever started it.
+    """
+    me = os.getpid()
+    reaped = 0
+    for stat in processes(zombies=True):
+        if stat.ended and stat.ppid == me and stat.pgid == pgid and stat.pid != pgid:
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(stat.pid, os.WNOHANG)[0]:
+                    reaped += 1
+    return reaped
 
 
 def ending_signals(grace: float) -> tuple[tuple[signal.Signals, float], ...]:

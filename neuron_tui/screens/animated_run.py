@@ -4,11 +4,17 @@ A run calls its page's `frame` function on a timer until the frame says the run 
 over; any key stops it, and so does leaving the page. While it runs the footer shows
 only what the learner can do now ("any key stop"), and the page's own hints come
 back afterwards. Tests and snapshots use `run_to_end` to skip the animation.
+
+A run is paced by wall time, not by ticks: frame k is due `k × frame_seconds` after
+the start (a monotonic clock). When the machine is busy and a tick comes late, the
+tick takes every frame that is due by now and draws only the last of them, so a run
+lasts about as long as it would unloaded and its last frame always shows the end.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -43,8 +49,34 @@ class StopReason(enum.Enum):
     ASKED = "asked"  # the page stopped it (reset, new data, …)
 
 
+class FramePacer:
+    """Which frame of a run is due now: frame k (from 1) at `k × frame_seconds` after
+    `start`, by `clock` (monotonic seconds; tests give a fake one)."""
+
+    def __init__(self, frame_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.frame_seconds = max(frame_seconds, 1e-6)
+        self.clock = clock
+        self.started = 0.0
+        #: Frames taken since `start`.
+        self.taken = 0
+
+    def start(self) -> None:
+        """Frame 0 is now."""
+        self.started = self.clock()
+        self.taken = 0
+
+    def owed(self) -> int:
+        """How many frames are due now and not yet taken (0 when ahead of time).
+
+        Rounded to the nearest frame: a timer that fires a little early or late still
+        takes exactly one frame a tick when the machine keeps up."""
+        due = round((self.clock() - self.started) / self.frame_seconds)
+        return max(0, due - self.taken)
+
+
 class AnimatedRun:
-    """Calls `frame` every `frame_seconds` while running.
+    """Calls `frame` every `frame_seconds` while running, catching up when late.
 
     Args:
         screen: the page that shows the run (its timer, footer and key handling).
@@ -52,7 +84,14 @@ class AnimatedRun:
             is over.
         on_stop: told once why the run stopped: FINISHED when `frame` said it is
             over (that frame has already drawn the end), else KEY, LEFT or ASKED.
-        frame_seconds: time between frames; low-bandwidth mode stretches it.
+        frame_seconds: time between frames; low-bandwidth mode stretches the timer's
+            interval, and each tick then takes the frames it replaces.
+        skip: advances the run by one frame without drawing; True when the run is
+            over. A late tick uses it for the frames it drops, then draws once with
+            `draw`. Without it, dropped frames call `frame` (whose drawing the plots
+            coalesce into one rebuild a refresh).
+        draw: redraws the run as it is now (required with `skip`).
+        clock: monotonic seconds (tests give a fake clock).
     """
 
     def __init__(
@@ -61,11 +100,22 @@ class AnimatedRun:
         frame: Callable[[], bool],
         on_stop: Callable[[StopReason], None],
         frame_seconds: float = DEFAULT_FRAME_SECONDS,
+        *,
+        skip: Callable[[], bool] | None = None,
+        draw: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if (skip is None) != (draw is None):
+            raise ValueError("AnimatedRun needs both `skip` and `draw`, or neither")
         self.screen = screen
         self.frame = frame
         self.on_stop = on_stop
         self.frame_seconds = frame_seconds
+        self.skip = skip
+        self.draw = draw
+        self.pacer = FramePacer(frame_seconds, clock)
+        #: Frames dropped (taken without being drawn) since the run started.
+        self.dropped = 0
         self._timer: Timer | None = None
 
     @property
@@ -77,6 +127,8 @@ class AnimatedRun:
         """Start drawing frames (nothing happens if already running)."""
         if self.running:
             return
+        self.pacer.start()
+        self.dropped = 0
         self._timer = self.screen.set_animation(self.frame_seconds, self._tick)
         self._show_hints(RUNNING_HINTS)
 
@@ -94,12 +146,31 @@ class AnimatedRun:
         self.start()
         frames = 0
         while self.running and frames < max_frames:
-            self._tick()
+            if self.frame():
+                self.stop(StopReason.FINISHED)
             frames += 1
         self.stop()
 
     def _tick(self) -> None:
-        if self._timer is not None and self.frame():
+        """Take every frame due by now; draw only the last (the end, if it came)."""
+        if self._timer is None:
+            return
+        owed = self.pacer.owed()
+        if owed == 0:
+            return  # ahead of time (a low-bandwidth tick's repeat): nothing is due yet
+        self.pacer.taken += owed
+        over = False
+        for _ in range(owed - 1):
+            over = self.skip() if self.skip is not None else self.frame()
+            self.dropped += 1
+            if over:
+                break
+        if over:
+            if self.draw is not None:
+                self.draw()  # the true end state, drawn once
+        else:
+            over = self.frame()
+        if over:
             self.stop(StopReason.FINISHED)
 
     def _show_hints(self, hints: list[KeyHint]) -> None:

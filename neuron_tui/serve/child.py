@@ -16,16 +16,21 @@ import contextlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from neuron_tui.process.pty import (
     ending_signals,
     kill_group_leftovers,
     read_pty,
+    reap_adopted,
     set_window_size,
     signal_group,
     start_on_pty,
     try_reap,
 )
+
+if TYPE_CHECKING:
+    from neuron_tui.serve.forkserver import ForkServer
 
 __all__ = ["LessonChild"]
 
@@ -51,6 +56,8 @@ class LessonChild:
         on_output: called with each chunk the program writes to its terminal.
         on_exit: called once with the exit code (negative: ended by that signal)
             when the program has ended and its output has been read.
+        forkserver: forks the lesson from a preloaded process when it can
+            (:mod:`neuron_tui.serve.forkserver`); otherwise it is spawned directly.
     """
 
     def __init__(
@@ -63,6 +70,7 @@ class LessonChild:
         cwd: Path,
         on_output: Callable[[bytes], None],
         on_exit: Callable[[int], None],
+        forkserver: ForkServer | None = None,
     ) -> None:
         self.argv = list(argv)
         self.env = dict(env)
@@ -83,16 +91,44 @@ class LessonChild:
         self._writer_registered = False
         self._poll_handle: asyncio.TimerHandle | None = None
         self._on_input_drained: Callable[[], None] | None = None
+        self._forkserver = forkserver
+        #: Whether the lesson was forked from the preloaded fork server.
+        self.preforked = False
+        #: Set once :meth:`start` has finished, whether the lesson started or not.
+        self._start_done = asyncio.Event()
 
     # ------------------------------------------------------------------ start
 
-    def start(self) -> None:
-        """Spawn the program in a new session on a new pty of the requested size."""
-        self.pid, master = start_on_pty(
-            self.argv, self.env, cols=self.cols, rows=self.rows, cwd=self.cwd
-        )
+    async def start(self) -> None:
+        """Start the program in a new session on a new pty of the requested size.
+
+        Forked by the fork server when it can (its answer is awaited: other
+        learners are not held up), else spawned directly. Input and a new size
+        that arrive meanwhile are kept and passed on once it runs.
+        """
+        try:
+            await self._start()
+        finally:
+            self._start_done.set()
+
+    async def _start(self) -> None:
+        size = (self.cols, self.rows)
+        started = None
+        if self._forkserver is not None:
+            started = await self._forkserver.start_on_pty(
+                self.argv, self.env, cols=self.cols, rows=self.rows, cwd=self.cwd
+            )
+        self.preforked = started is not None
+        if started is None:
+            size = (self.cols, self.rows)
+            started = start_on_pty(
+                self.argv, self.env, cols=self.cols, rows=self.rows, cwd=self.cwd
+            )
+        self.pid, master = started
         self._master = master
         os.set_blocking(master, False)
+        if (self.cols, self.rows) != size:  # resized while it started
+            self.resize(self.cols, self.rows)
         try:
             self._pidfd = os.pidfd_open(self.pid)
         except (AttributeError, OSError):
@@ -102,6 +138,7 @@ class LessonChild:
         else:  # pragma: no cover - kernels before 5.3
             self._schedule_poll()
         self._start_reading()
+        self._flush_input()  # what the learner typed while it started
 
     # ------------------------------------------------------------------ output
 
@@ -142,10 +179,11 @@ class LessonChild:
     def write(self, data: bytes) -> bool:
         """Send bytes to the program's terminal; False when the sender should pause.
 
-        Never blocks: what the pty cannot take now is kept and written when it can.
+        Never blocks: what the pty cannot take now (or before the program has
+        started) is kept and written when it can.
         """
-        if self._master is None or self._status is not None:
-            return True
+        if self._status is not None or (self._master is None and self.pid is not None):
+            return True  # it has ended
         self._pending_input += data
         self._flush_input()
         return len(self._pending_input) <= INPUT_HIGH_WATER
@@ -272,6 +310,8 @@ class LessonChild:
         exit callback is not called after this. Returns the exit code.
         """
         self._exit_reported = True
+        if self.pid is None and not self._start_done.is_set():
+            await self._start_done.wait()  # a start under way: end what it started
         if self.pid is None:
             return None
         if not self._reap():
@@ -282,8 +322,11 @@ class LessonChild:
                     await asyncio.sleep(0.02)
                 if self._status is not None:
                     break
-        # Anything left in the group (it outlived the leader) goes too.
+        # Anything left in the group (it outlived the leader) goes too; a subreaper
+        # server adopted it, so it reaps it once it has died.
         kill_group_leftovers(self.pid)
+        reap_adopted(self.pid)
+        self._loop.call_later(1.0, reap_adopted, self.pid)
         self._release_pidfd()
         self._close_master()
         return self.returncode

@@ -172,6 +172,12 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"(default {LessonLimits.processes}; 0: no limit)",
     )
     ssh.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="start each lesson as a new Python process instead of forking it from one "
+        "that has already imported the lesson (slower first screen, more memory)",
+    )
+    ssh.add_argument(
         "--state-dir",
         type=Path,
         metavar="DIR",
@@ -213,6 +219,12 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"${STATE_DIR_VARIABLE} or the user's state folder)",
     )
     _add_class_view_flag(web)
+    web.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="start each lesson as a new Python process instead of forking it from one "
+        "that has already imported the lesson (slower first screen, more memory)",
+    )
     return serve
 
 
@@ -251,6 +263,7 @@ def run_serve(args: argparse.Namespace) -> int:
             low_bandwidth=args.low_bandwidth,
             state_dir=args.state_dir if args.state_dir is not None else default_state_dir(),
             class_view=wants_class_view(args),
+            prefork=not args.no_prefork,
         )
 
     prog = "neuron-tui serve ssh"
@@ -309,6 +322,7 @@ def run_serve(args: argparse.Namespace) -> int:
             open_files=args.lesson_open_files,
             processes=args.lesson_processes,
         ),
+        prefork=not args.no_prefork,
     )
     try:
         return asyncio.run(serve_forever(config, class_view=wants_class_view(args)))

@@ -2,9 +2,11 @@
 
 Each SSH session with a pty gets its own lesson process (``python -I -m
 neuron_tui``) in its own pty of the requested size, with a clean environment
-the server sets. Nothing else is possible: commands (exec requests, legacy
-scp), subsystems (sftp), port forwarding both ways, agent and X11 forwarding
-are refused, and the client's environment variables never reach the lesson.
+the server sets; it is forked from a preloaded fork server when one is ready
+(:mod:`neuron_tui.serve.forkserver`), and spawned directly otherwise. Nothing
+else is possible: commands (exec requests, legacy scp), subsystems (sftp), port
+forwarding both ways, agent and X11 forwarding are refused, and the client's
+environment variables never reach the lesson.
 
 The server offers zlib compression only (so a plain ``ssh`` client, which
 offers ``none,zlib@openssh.com``, ends up compressing) unless
@@ -35,6 +37,7 @@ import asyncssh
 from neuron_tui.compat import explain_refused_user_names, ssh_transport_backlog
 from neuron_tui.serve.auth import AuthPolicy, LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.child import LessonChild
+from neuron_tui.serve.forkserver import ForkServer
 from neuron_tui.serve.hub import ClassHub
 from neuron_tui.serve.limits import LessonLimits
 from neuron_tui.serve.names import (
@@ -51,6 +54,7 @@ from neuron_tui.serve.teacher import (
     read_keys,
     view_argv_env,
 )
+from neuron_tui.serve.training_service import TrainingService, socket_path_in
 
 __all__ = [
     "Classroom",
@@ -105,6 +109,8 @@ class SSHServeConfig:
     lesson_argv: list[str] = field(
         default_factory=lambda: [sys.executable, "-I", "-m", "neuron_tui"]
     )
+    #: Fork lessons from a preloaded process (neuron_tui.zygote) rather than exec each one.
+    prefork: bool = True
 
     @property
     def auth_required(self) -> bool:
@@ -155,6 +161,10 @@ class Classroom:
         )
         self.passwords = PasswordGuard(config.auth_policy)
         self.log_throttle = Throttle()
+        #: The class's shared trainer (Parts 04 and 05), once the server has started it.
+        self.training: TrainingService | None = None
+        #: The preloaded process lessons are forked from, once the server has started it.
+        self.forkserver: ForkServer | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         #: The live class (None: lessons only save to their own files).
         self.hub: ClassHub | None = None
@@ -214,6 +224,10 @@ class Classroom:
         )
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self.training is not None:
+            await self.training.close()
+        if self.forkserver is not None:
+            self.forkserver.close()
 
     def learner_argv_env(
         self, username: str, term: str, token: str | None = None
@@ -241,6 +255,8 @@ class Classroom:
             # The lesson reports to the class and gets pacing; its file stays its fallback.
             env["NEURON_TUI_CLASS_SOCKET"] = str(self.hub.lesson_socket)
             env["NEURON_TUI_CLASS_TOKEN"] = token
+        if self.training is not None:
+            env.update(self.training.environ)  # where the class's shared trainer listens
         argv += ["--progress", str(self.learners_dir / f"{name}.json")]
         if self.config.content is not None:
             argv += ["--content", str(self.config.content)]
@@ -330,25 +346,38 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             cwd=self.classroom.learners_dir,
             on_output=self._child_output,
             on_exit=self._child_exit,
+            forkserver=self.classroom.forkserver,
         )
+        starting = asyncio.get_running_loop().create_task(self._start_child(self.child))
+        self.classroom.keep(starting)
+
+    async def _start_child(self, child: LessonChild) -> None:
+        """Start the lesson: waiting for the fork server holds up no other learner."""
         try:
-            self.child.start()
+            await child.start()
         except OSError as error:
             log.error("cannot start the lesson: %s", error)
             self._leave_class()
             self.child = None
-            self.chan.write_stderr(b"neuron-tui: the lesson could not start; tell the teacher\r\n")
-            self.chan.exit(1)
+            if self.chan is not None:
+                with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
+                    self.chan.write_stderr(
+                        b"neuron-tui: the lesson could not start; tell the teacher\r\n"
+                    )
+                    self.chan.exit(1)
             return
+        if self._ending is not None or self.chan is None:
+            return  # the learner left while it started: _end ends it
         self.server.session_started()
         self.classroom.sessions.add(self)
         log.info(
-            "lesson started for %r from %s (%dx%d, %s); %d running",
+            "lesson started for %r from %s (%dx%d, %s%s); %d running",
             self.server.username,
             self.server.address,
-            self.child.cols,
-            self.child.rows,
+            child.cols,
+            child.rows,
             self.term,
+            ", preforked" if child.preforked else "",
             len(self.classroom.sessions),
         )
 
@@ -681,6 +710,18 @@ async def start_ssh_server(
     key = load_host_key(config.state_dir)
     explain_refused_user_names(asyncssh.connection, NAME_REFUSAL)
     classroom = classroom or Classroom(config)
+    if classroom.training is None:
+        training = TrainingService(socket_path_in(config.state_dir))
+        try:
+            await training.start()
+            classroom.training = training
+        except OSError as error:  # lessons then train by themselves, as stand-alone
+            log.warning("no shared trainer: %s", error)
+    if config.prefork and classroom.forkserver is None:
+        # Started after the trainer, so what it imports sees the lessons' own environment.
+        forkserver = ForkServer(classroom.learner_argv_env("zygote", "xterm-256color")[1])
+        if forkserver.start():
+            classroom.forkserver = forkserver
     ports: list[int] = [config.port]
 
     def factory() -> ClassroomServer:

@@ -1,7 +1,9 @@
 """`neuron-tui serve web`: the lesson in a browser, one lesson process per tab (textual-serve).
 
 textual-serve starts ``python -I -m neuron_tui.web_lesson`` for every
-browser tab that opens the page and relays its terminal over a websocket. It
+browser tab that opens the page and relays its terminal over a websocket; that
+command gets its lesson forked from the server's preloaded fork server
+(:class:`neuron_tui.serve.web_forkserver.LauncherForkServer`). It
 listens on 127.0.0.1 unless told otherwise; on any other address anyone who
 reaches the port gets a lesson (a process on this computer), so the command
 warns and suggests a reverse proxy with TLS and a login in front. The page
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from neuron_tui.serve.state import is_loopback
+from neuron_tui.serve.training_service import ServiceThread, socket_path_in
+from neuron_tui.serve.web_forkserver import LauncherForkServer
 
 __all__ = ["lesson_command", "public_url_for", "serve_web"]
 
@@ -54,12 +58,15 @@ def serve_web(
     low_bandwidth: bool = False,
     state_dir: Path | None = None,
     class_view: bool = False,
+    prefork: bool = True,
 ) -> int:
     """Serve the lesson until Ctrl+C; returns the exit code.
 
     With `state_dir`, the tabs' lessons report to the class hub (anonymous learners,
     ``web 1``, ``web 2`` …) and get its pacing; with `class_view` as well, the class
-    view runs on this terminal and quitting it stops the server.
+    view runs on this terminal and quitting it stops the server. With `prefork`, each
+    tab's lesson is forked from a preloaded process; without, each tab's command
+    imports and runs the lesson itself.
     """
     import os
     import shutil
@@ -84,6 +91,18 @@ def serve_web(
         os.environ["NEURON_TUI_CLASS_SOCKET"] = str(hub_thread.hub.lesson_socket)
         os.environ["NEURON_TUI_CLASS_TOKEN"] = hub_thread.hub.open_door()
     templates = write_local_templates(Path(textual_serve.__file__).parent / "templates")
+    # The class's shared trainer (Parts 04 and 05): every tab's lesson finds its socket
+    # in the environment textual-serve hands on.
+    training = ServiceThread(socket_path_in(None))
+    try:
+        os.environ.update(training.start())
+    except (OSError, TimeoutError) as error:
+        print(f"neuron-tui serve web: no shared trainer ({error}); each lesson trains "
+              "by itself", file=sys.stderr)
+    # Each tab's lesson is forked from a preloaded process: the tab's command only asks.
+    forkserver = LauncherForkServer(os.environ) if prefork else None
+    if forkserver is not None:
+        os.environ.update(forkserver.start())
     server = Server(
         lesson_command(content),
         host=host,
@@ -106,6 +125,9 @@ def serve_web(
         )
         return 1
     finally:
+        if forkserver is not None:
+            forkserver.stop()
+        training.stop()
         shutil.rmtree(templates, ignore_errors=True)
         if hub_thread is not None:
             hub_thread.stop()

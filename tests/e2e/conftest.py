@@ -4,7 +4,9 @@ A server runs as its own process (``python -m neuron_tui.serve ssh --port 0``)
 with a private state folder; the port it got is read from the first line it
 prints. Lesson processes are found by walking ``/proc`` for the server's
 descendants (:mod:`neuron_tui.process.procfs`), zombies included, so a test can
-check that none outlives its learner or is left unreaped.
+check that none outlives its learner or is left unreaped. A lesson is told by
+what it runs (:func:`neuron_tui.process.identity.is_lesson`): the server's fork
+server and training worker are its descendants too, but run modules of their own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.ptyharness import default_env
+from neuron_tui.process.identity import is_lesson
 from neuron_tui.process.procfs import cmdline, descendants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +102,7 @@ class ServerProcess:
         """
         found: list[int] = []
         for pid in descendants(self.pid, zombies=True):
-            if "neuron_tui" in " ".join(cmdline(pid)):
+            if is_lesson(cmdline(pid)):
                 self._seen_lessons.add(pid)
             if pid in self._seen_lessons:
                 found.append(pid)

@@ -24,6 +24,7 @@ from neuron_tui.figures.palette import GATE_BANDS, PALETTE
 from neuron_tui.figures.regions import GATE_LIMITS, RegionFigure, Shading, plot_grid
 from neuron_tui.lesson.part04 import SCHEDULE, UNIVERSAL, DepthLesson, Model, unsure_note
 from neuron_tui.lesson.registry import PageSpec
+from neuron_tui.lesson.shared_depth import depth_fetch
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.screens.base import LessonScreen
 from neuron_tui.widgets.box_text import set_box_text
@@ -106,9 +107,12 @@ class DepthScreen(LessonScreen):
     def __init__(self, spec: PageSpec, **options: Any) -> None:
         """The `schedule` option (a FrameSchedule) sets the epochs a frame (tests)."""
         super().__init__(spec, **options)
-        self.state = DepthLesson(self.options.get("schedule", SCHEDULE))
+        # Under `serve` runs come ready-made from the class's shared trainer when they can.
+        self.state = DepthLesson(self.options.get("schedule", SCHEDULE), depth_fetch())
+        # A late tick trains through the frames it drops and draws both plots once.
         self.animated_run = AnimatedRun(self, self.train_frame, self.training_stopped,
-                                        self.FRAME_SECONDS)
+                                        self.FRAME_SECONDS, skip=self.state.advance,
+                                        draw=self.update_view)
 
     # --------------------------------------------------------------- layout
     def compose_work(self) -> ComposeResult:

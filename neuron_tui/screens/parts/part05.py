@@ -1,7 +1,8 @@
 """Part 05 · The proof: a single neuron and an MLP side by side on the two moons.
 
 The real scikit-learn trains here, in a thread worker: it is imported the first
-time this part needs it (with a visible "loading scikit-learn" line), training
+time this part needs it (with a visible "loading scikit-learn" line); under `serve`
+the class server's shared trainer fits each setting once for the class. Training
 reports its iteration and loss as it goes, the screen stays responsive, and Escape
 cancels between two iterations. The numbers shown are the models' real scores.
 """
@@ -24,14 +25,9 @@ from neuron_tui.figures.palette import MOON_BANDS
 from neuron_tui.figures.regions import MOON_GRID_SAMPLES, RegionFigure, Shading, sample_grid
 from neuron_tui.lesson.part05 import GUIDANCE as PROOF_GUIDANCE
 from neuron_tui.lesson.part05 import MODELS, ProofState, Text
-from neuron_tui.lesson.proof_training import (
-    MoonsResult,
-    MoonsSettings,
-    MoonsUpdate,
-    load_sklearn,
-    train_both,
-)
+from neuron_tui.lesson.proof_training import MoonsResult, MoonsSettings, MoonsUpdate
 from neuron_tui.lesson.registry import PageSpec
+from neuron_tui.lesson.shared_training import train_both
 from neuron_tui.model.moons import FitResult, TrainingProgress
 from neuron_tui.screens.base import LessonScreen
 from neuron_tui.widgets.box_text import set_box_text
@@ -150,11 +146,10 @@ class ProofScreen(LessonScreen):
     @work(thread=True, exclusive=True, group="part05-training", exit_on_error=False)
     def _train(self, run: int, settings: MoonsSettings) -> None:
         worker = get_current_worker()
-        load_sklearn()
-        if worker.is_cancelled:
-            return
         last_report = 0.0
-        for update in train_both(settings):
+        # Under `serve` the class's shared trainer fits (or has fitted) these settings;
+        # stand-alone, this thread imports scikit-learn and trains.
+        for update in train_both(settings, cancelled=lambda: worker.is_cancelled):
             if worker.is_cancelled:
                 return
             time.sleep(0)  # hand the GIL to the UI thread between iterations

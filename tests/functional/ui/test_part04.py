@@ -32,6 +32,12 @@ def footer(app: NeuronApp) -> str:
     return str(app.screen.query_one(KeyBar).render())
 
 
+def hold_the_clock(screen: DepthScreen) -> None:
+    """No frame of a run falls due after the first (taken on the key): a run paced by
+    wall time would otherwise end while a busy test machine handles the key press."""
+    screen.animated_run.pacer.clock = lambda: 0.0
+
+
 async def test_starts_untrained_on_and(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app("part04")
     async with app.run_test(size=SIZE) as pilot:
@@ -110,6 +116,7 @@ async def test_fewer_hidden_units_retrain_at_once(make_app) -> None:  # type: ig
     app = make_app("part04")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        hold_the_clock(screen)
         await pilot.press("x", "minus")
         assert "any key" in footer(app)  # retraining at once
         assert shown(app, "#verdict").startswith("Training both on XOR: epoch")
@@ -198,6 +205,7 @@ async def test_the_first_frame_shows_on_the_key_press(make_app) -> None:  # type
     app = make_app("part04")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        hold_the_clock(screen)
         await pilot.press("t")
         first = SCHEDULE.epochs(0)
         assert screen.state.network_epoch == first and screen.state.training

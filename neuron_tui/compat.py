@@ -10,6 +10,7 @@ objects in, so the serve process never pays for importing Textual.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from typing import Any
 
 
@@ -50,6 +51,35 @@ def set_plot_size(plot: Any, width: int, height: int) -> None:
     """
     plot.plotsize(width, height)
     plot._set_size(width, height)
+
+
+def plot_cells(plot: Any) -> tuple[list[list[str]], list[list[tuple[Any, Any, Any]]]]:
+    """Build a textual-plotext `Plot` and return its cells, top row first.
+
+    Each row is a list of characters and a list of (foreground, style, background)
+    colours in plotext's own terms. plotext's public `build()` also writes every cell's
+    ANSI codes into one string (about a third of a build), only for a widget to parse
+    them back; plotext 5's private `_set_sizes`, `_build_matrix` and `monitor.matrix`
+    (what `build()` itself does first) give the cells without that round trip.
+    """
+    plot._set_sizes()
+    plot._build_matrix()
+    matrix = plot.monitor.matrix
+    rows = range(matrix.rows - 1, -1, -1)  # plotext keeps the bottom row first
+    markers = [matrix.marker[row] for row in rows]
+    colours = [list(zip(matrix.fullground[row], matrix.style[row], matrix.background[row],
+                        strict=True)) for row in rows]
+    return markers, colours
+
+
+def plot_cell_codes(colours: tuple[Any, Any, Any]) -> str:
+    """The ANSI codes plotext writes before a run of cells of these `plot_cells` colours.
+
+    plotext 5's private `_utility.colors_to_ansi`. Looked up when a plot is drawn (plotext
+    is loaded by then), so importing this module still loads no plotting library.
+    """
+    utility = importlib.import_module("plotext._utility")
+    return str(utility.colors_to_ansi(*colours))
 
 
 def ssh_transport_backlog(connection: Any) -> int:
@@ -119,3 +149,95 @@ def filter_terminal_size(driver_class: Any, size_filter: Any) -> Any:
         return size_filter(self, original(self))
 
     return type(driver_class.__name__, (driver_class,), {"_get_terminal_size": _get_terminal_size})
+
+
+#: The compositor subclasses made by `render_only_dirty_widgets`, one per Textual class.
+_DIRTY_ONLY_COMPOSITORS: dict[type, type] = {}
+
+
+def render_only_dirty_widgets(screen: Any) -> None:
+    """Make a Textual screen's partial updates render only the widgets they show.
+
+    Textual 8's compositor (the private `Screen._compositor`) renders, on a partial
+    update, every widget whose *clip* overlaps the bounding box of all changed regions,
+    each over its whole visible area, and then sends only the changed cells. A widget
+    directly under the screen has the whole screen as its clip, so a slider step (a
+    few cells of the plot, the slider, the numbers) renders every widget on the page.
+    The compositor paints front to back and the first widget to cover a cell wins, so
+    a widget matters only where it covers a changed cell that no widget in front of it
+    covers: this renders just those widgets, over just those rows. The cells sent are
+    the same, from the same widgets. Full updates (a new screen, a resize, snapshots)
+    are untouched. Safe to call twice.
+    """
+    compositor = screen._compositor
+    base = type(compositor)
+    if getattr(base, "neuron_tui_dirty_only", False):
+        return
+    subclass = _DIRTY_ONLY_COMPOSITORS.get(base)
+    if subclass is None:
+        subclass = _dirty_only_compositor(base)
+        _DIRTY_ONLY_COMPOSITORS[base] = subclass
+    compositor.__class__ = subclass
+
+
+def _dirty_only_compositor(base: type) -> type:
+    def render_partial_update(self: Any) -> Any:
+        # `_get_renders` sees only the bounding box: keep the regions themselves for it.
+        self._neuron_tui_dirty = list(self._dirty_regions)
+        try:
+            return base.render_partial_update(self)
+        finally:
+            self._neuron_tui_dirty = None
+
+    def _get_renders(self: Any, crop: Any = None) -> Any:
+        dirty = getattr(self, "_neuron_tui_dirty", None)
+        if not dirty or crop is None:
+            yield from base._get_renders(self, crop)
+            return
+        # Changed cells no widget yet painted covers: row -> [x1, x2) spans.
+        uncovered: dict[int, list[tuple[int, int]]] = {}
+        for y, x1, x2 in base._regions_to_spans(dirty):
+            uncovered.setdefault(y, []).append((x1, x2))
+        intersection = type(crop).intersection
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not uncovered:
+                return
+            visible = intersection(region, clip)
+            left, right = visible.x, visible.right
+            shown_rows = [
+                y for y in range(visible.y, visible.bottom)
+                if y in uncovered and _cover(uncovered, y, left, right)
+            ]
+            if not shown_rows:
+                continue
+            top, bottom = shown_rows[0], shown_rows[-1] + 1
+            # Whole rows of the visible region: the compositor cuts them at the same columns.
+            rows = type(crop)(left, top, visible.width, bottom - top)
+            yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
+
+    return type(base.__name__, (base,), {
+        "neuron_tui_dirty_only": True,
+        "render_partial_update": render_partial_update,
+        "_get_renders": _get_renders,
+    })
+
+
+def _cover(uncovered: dict[int, list[tuple[int, int]]], y: int, left: int, right: int) -> bool:
+    """Take [left, right) out of row `y`'s uncovered spans; True if it covered any cell."""
+    spans = uncovered[y]
+    rest = []
+    hit = False
+    for x1, x2 in spans:
+        if x2 <= left or x1 >= right:
+            rest.append((x1, x2))
+            continue
+        hit = True
+        if x1 < left:
+            rest.append((x1, left))
+        if x2 > right:
+            rest.append((right, x2))
+    if rest:
+        uncovered[y] = rest
+    else:
+        del uncovered[y]
+    return hit

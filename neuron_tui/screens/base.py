@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 
+from neuron_tui.compat import render_only_dirty_widgets
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.screens.host import LessonHost
 from neuron_tui.screens.side_text import LessonSide
@@ -72,6 +73,9 @@ class LessonScreen(Screen[None]):
         """`spec` is this page's row of the lesson registry; `options` are the page's
         own settings (e.g. faster training in tests), given by the registry row."""
         super().__init__()
+        # A slider step changes a few cells: render only the widgets under them (CPU
+        # per learner is what a class server runs out of).
+        render_only_dirty_widgets(self)
         self.spec = spec
         self.options = {**spec.options, **options}
         #: The page's animated training run, if it has one: any key or leaving stops it.

@@ -5,21 +5,32 @@ slider step at 80×24. PlotView rebuilds the figure only when its inputs change
 (a figure knows its own cache key), compares the new text line by line with the old, and
 asks Textual to repaint only the lines that differ. Rebuilds are coalesced: many
 changes before the next rebuild cost one rebuild.
+
+CPU matters as much as bytes (a class shares one server): PlotView reads plotext's
+cells (`compat.plot_cells`) instead of writing them as ANSI text and parsing that back,
+turns only lines not already on screen into strips (`_row_strip`), and keeps the last
+few figures built (`RECENT_FIGURES`).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Protocol
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, Protocol
 
 from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual_plotext.plot import Plot
 
-from neuron_tui.compat import set_plot_size
+from neuron_tui.compat import plot_cell_codes, plot_cells, set_plot_size
 from neuron_tui.glyphs import glyphs
 
 #: plotext frames its plots with box drawing; ASCII terminals get these instead.
@@ -29,8 +40,18 @@ ASCII_FRAME = str.maketrans({
     "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+",
 })
 
+#: Figures each view keeps built: showing one again (a slider stepped back, shading
+#: toggled off) costs no plotext build and no parsing. A figure at 80×24 keeps about
+#: 50 KiB (its ANSI lines and strips), so eight a view stay under 0.5 MiB: memory is
+#: what a class server has least of after CPU. (A replayed run of more frames than
+#: this finds none of its figures: least recently used go first.)
+RECENT_FIGURES = 8
+
 #: Draws one figure onto a cleared plot whose size is already set.
 Draw = Callable[[Plot], None]
+#: One line of a figure: its characters and each cell's plotext colours (equal lines
+#: draw the same).
+Row = tuple[tuple[str, ...], tuple[tuple[Any, Any, Any], ...]]
 
 
 class Figure(Protocol):
@@ -67,10 +88,13 @@ class PlotView(Widget):
         self._plot = Plot()
         self._draw: Draw | None = None
         self._key: Hashable = None
-        self._ansi_lines: list[str] = []
+        self._rows: list[Row] = []
         self._strips: list[Strip] = []
         self._built_size: tuple[int, int] = (0, 0)
         self._rebuild_pending = False
+        self._line_style: Style | None = None
+        #: Figures built lately, newest last: (key, size, alphabet) -> (lines, strips).
+        self._recent: OrderedDict[Hashable, tuple[list[Row], list[Strip]]] = OrderedDict()
 
     def show_figure(self, figure: Figure) -> None:
         """Show `figure`, unless a figure with the same key is already on screen."""
@@ -98,59 +122,156 @@ class PlotView(Widget):
         self._rebuild_pending = False
         width, height = self.size
         if self._draw is None or width < 4 or height < 2:
-            self._ansi_lines, self._strips = [], []
+            self._rows, self._strips = [], []
             self.refresh()
             return
-        plot = self._plot
-        plot.theme("clear")  # the figure is empty: cleared after the last build
-        set_plot_size(plot, width, height)
-        self._draw(plot)
-        text = plot.build()
-        # plotext keeps the whole figure (canvas matrices, data lists) until the next
-        # draw; only the text is needed, so give that memory back now (every part's
-        # plots would otherwise hold theirs for the whole lesson).
-        plot.clear_figure()
-        if not glyphs().unicode:
-            text = text.translate(ASCII_FRAME)
-        lines = text.split("\n")[:height]
         size_changed = (width, height) != self._built_size
-        old_lines = self._ansi_lines
+        old_rows = self._rows if not size_changed else []
         old_strips = self._strips
-        self._ansi_lines = lines
-        self._strips = [
-            old if not size_changed and index < len(old_lines) and old_lines[index] == line
-            else _strip(line, width)
-            for index, (line, old) in enumerate(
-                zip(lines, self._strips + [Strip.blank(width)] * len(lines), strict=False)
-            )
-        ]
+        rows, strips = self._figure_rows(width, height, old_rows, old_strips)
+        self._rows, self._strips = rows, strips
         self._built_size = (width, height)
         if force or size_changed:
             self.refresh()
             return
-        for index, strip in enumerate(self._strips):
+        changed = []
+        for index, strip in enumerate(strips):
             if index < len(old_strips) and old_strips[index] is strip:
                 continue
             span = _changed_span(old_strips[index] if index < len(old_strips) else None, strip)
             if span is not None:
                 start, end = span
-                self.refresh(Region(start, index, end - start, 1))
+                changed.append(Region(start, index, end - start, 1))
+        if changed:
+            self.refresh(*changed)
+
+    def _figure_rows(self, width: int, height: int, old_rows: list[Row],
+                     old_strips: list[Strip]) -> tuple[list[Row], list[Strip]]:
+        """The figure's rows and strips: from the cache, or drawn by plotext.
+
+        A line equal to the one on screen keeps its strip (same object: not repainted).
+        """
+        cache_key = None if self._key is None else (self._key, width, height,
+                                                    glyphs().unicode)
+        cached = self._recent.get(cache_key) if cache_key is not None else None
+        strips: list[Strip | None]
+        if cached is not None:
+            self._recent.move_to_end(cache_key)
+            rows, strips = cached[0], list(cached[1])
+        else:
+            rows = self._draw_rows(width, height)
+            strips = [None] * len(rows)  # only lines not on screen are made strips (below)
+
+        def unchanged(index: int, row: Row) -> bool:
+            return index < len(old_rows) and old_rows[index] == row
+
+        shown = [
+            old_strips[index] if unchanged(index, row)
+            else strip if strip is not None else _row_strip(row, width)
+            for index, (row, strip) in enumerate(zip(rows, strips, strict=True))
+        ]
+        if cached is None and cache_key is not None:
+            self._recent[cache_key] = (rows, shown)
+            if len(self._recent) > RECENT_FIGURES:
+                self._recent.popitem(last=False)
+        return rows, shown
+
+    def _draw_rows(self, width: int, height: int) -> list[Row]:
+        """Draw the figure with plotext at this size: its cells, one `Row` a line."""
+        assert self._draw is not None
+        plot = self._plot
+        plot.theme("clear")  # the figure is empty: cleared after the last build
+        set_plot_size(plot, width, height)
+        self._draw(plot)
+        markers, colours = plot_cells(plot)
+        # plotext keeps the whole figure (canvas matrices, data lists) until the next
+        # draw; only the rows are needed, so give that memory back now (every part's
+        # plots would otherwise hold theirs for the whole lesson).
+        plot.clear_figure()
+        if not glyphs().unicode:
+            markers = [[char.translate(ASCII_FRAME) for char in chars] for chars in markers]
+        return [(tuple(chars), tuple(cells))
+                for chars, cells in zip(markers[:height], colours[:height], strict=True)]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_style = None
 
     def render_line(self, y: int) -> Strip:
+        # `rich_style` walks every ancestor's styles (about a third of a slider step's
+        # compositor pass when a dozen plot lines change): kept until the CSS changes,
+        # as Textual keeps its own `visual_style`.
+        style = self._line_style
+        if style is None:
+            style = self._line_style = self.rich_style
         if y < len(self._strips):
-            return self._strips[y].apply_style(self.rich_style)
-        return Strip.blank(self.size.width, self.rich_style)
+            return self._strips[y].apply_style(style)
+        return Strip.blank(self.size.width, style)
 
 
-# Plot lines are parsed from ANSI text; a private console turns them into segments.
+# Rich's own reading of plotext's codes gives each run's style; a private console
+# turns the text it parses into segments.
 _CONSOLE = Console(
     width=1000, color_system="truecolor", force_terminal=True, legacy_windows=False
 )
 
 
-def _strip(ansi_line: str, width: int) -> Strip:
+def _row_strip(row: Row, width: int) -> Strip:
+    """One line of plotext cells as a Strip, exactly as Rich parses plotext's ANSI line.
+
+    plotext writes each run of same-coloured cells as its codes, its characters and a
+    reset; Rich's parser (`Text.from_ansi`) costs about 2 ms a figure re-reading the
+    same few codes. Here each run's codes are looked up once (`_colour_style`, which
+    asks Rich itself), and unstyled runs are joined as Rich joins them.
+    """
+    runs: list[tuple[str, Style | None]] = []
+    for colour, cells in groupby(zip(*row, strict=True), key=itemgetter(1)):
+        chars = "".join(char for char, _ in cells)
+        if not chars:
+            continue
+        style = _colour_style(colour)
+        if style is None and runs and runs[-1][1] is None:
+            runs[-1] = (runs[-1][0] + chars, None)
+        else:
+            runs.append((chars, style))
+    if all(style is None for _, style in runs):
+        segments = [Segment("".join(chars for chars, _ in runs))]
+    else:
+        segments = [Segment(chars, _PLAIN if style is None else style) for chars, style in runs]
+    return Strip(segments).crop_extend(0, width, None)
+
+
+#: Each plotext colour triple's style, looked up once (a figure has a dozen).
+_COLOUR_STYLES: dict[tuple[Any, Any, Any], Style | None] = {}
+
+
+def _colour_style(colour: tuple[Any, Any, Any]) -> Style | None:
+    """The style of cells of these plotext colours (None: no codes, plain text)."""
+    try:
+        return _COLOUR_STYLES[colour]
+    except KeyError:
+        codes = plot_cell_codes(colour)
+        style = _COLOUR_STYLES[colour] = _run_style(codes) if codes else None
+        return style
+    except TypeError:  # a colour given as a list: not hashable, not kept
+        codes = plot_cell_codes(colour)
+        return _run_style(codes) if codes else None
+
+
+def _rich_strip(ansi_line: str, width: int) -> Strip:
     text = Text.from_ansi(ansi_line, no_wrap=True, end="")
     return Strip(list(text.render(_CONSOLE))).crop_extend(0, width, None)
+
+
+@lru_cache(maxsize=256)
+def _run_style(codes: str) -> Style | None:
+    """The style Rich gives the characters after `codes` (from a reset state)."""
+    segments = _rich_strip(f"{codes}x", 1)
+    return next(segment.style for segment in segments if segment.text == "x")
+
+
+#: What Rich gives unstyled text on a line that also has styled runs.
+_PLAIN = next(segment.style for segment in _rich_strip("a\x1b[1mb", 2) if segment.text == "a")
 
 
 def _cells(strip: Strip) -> list[tuple[str, object]]:

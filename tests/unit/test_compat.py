@@ -13,8 +13,13 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
 from textual_plotext.plot import Plot
 
 from neuron_tui import compat
@@ -62,6 +67,89 @@ def test_textual_plotext_plot_has_set_size() -> None:
     plot.plot([0, 1], [0, 1])
     lines = plot.build().splitlines()
     assert len(lines) == 10
+
+
+def test_plot_cells_are_the_cells_plotext_builds() -> None:
+    plot = Plot()
+    compat.set_plot_size(plot, 30, 10)
+    plot.plot([0, 1], [0, 1], color=(200, 10, 10))
+    markers, colours = compat.plot_cells(plot)
+    assert len(markers) == len(colours) == 10, upstream("plotext")
+    assert all(len(row) == len(cells) == 30 for row, cells in zip(markers, colours, strict=True))
+    text = plot.build()  # the same figure through plotext's own public way
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text).split("\n")[:10]
+    assert ["".join(row) for row in markers] == plain, upstream("plotext")
+    red = [cell for cells in colours for cell in cells if cell[0] == (200, 10, 10)]
+    assert red and compat.plot_cell_codes(red[0]) in text, upstream("plotext")
+
+
+def drawn(update: str) -> str:
+    """A partial update's text without cursor moves that draw nothing before the next."""
+    return re.sub(r"\x1b\[\d+;\d+H(?=\x1b\[\d+;\d+H|\n|$)", "", update)
+
+
+class Boxes(App[None]):
+    """A title row, two bordered boxes side by side and a footer row: one change in
+    each box makes a bounding box that covers every widget."""
+
+    CSS = """
+    #top, #bottom { height: 1; }
+    Horizontal { height: 1fr; }
+    Vertical { border: round $primary; width: 1fr; }
+    .line { height: 1; width: 12; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("title", id="top")
+        with Horizontal():
+            with Vertical():
+                yield Static("left 0", id="left", classes="line")
+                yield Static("still", classes="line")
+            with Vertical():
+                yield Static("still", classes="line")
+                yield Static("right 0", id="right", classes="line")
+        yield Static("footer", id="bottom")
+
+
+async def test_a_partial_update_sends_what_textual_sends_rendering_fewer_widgets(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = Boxes()
+    async with app.run_test(size=(40, 10)) as pilot:
+        compat.render_only_dirty_widgets(app.screen)
+        compat.render_only_dirty_widgets(app.screen)  # twice: no second subclass
+        compositor = app.screen._compositor
+        stock = type(compositor).__mro__[1]
+        assert stock.__name__ == type(compositor).__name__, upstream("textual")
+        rendered: list[str] = []
+        render_lines = Widget.render_lines
+
+        def counted(widget: Widget, crop: Region) -> list[Strip]:
+            rendered.append(widget.id or type(widget).__name__)
+            return render_lines(widget, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        for step in range(1, 4):
+            await pilot.pause()
+            changed = [app.query_one("#left", Static), app.query_one("#right", Static)]
+            changed[0].update(f"left {step}")
+            changed[1].update(f"right {step}")
+            compositor.update_widgets(set(changed))
+            dirty = set(compositor._dirty_regions)
+            assert dirty, upstream("textual")
+            rendered.clear()
+            ours = compositor.render_partial_update()
+            ours_rendered = list(rendered)
+            compositor._dirty_regions.update(dirty)
+            rendered.clear()
+            theirs = stock.render_partial_update(compositor)
+            # The same cells from the same widgets; Textual also sends a cursor move to a
+            # widget behind the changed cells with nothing after it, which we leave out.
+            assert drawn(ours.render_segments(app.console)) == drawn(
+                theirs.render_segments(app.console))
+            assert f"{step}" in ours.render_segments(app.console)
+            assert "top" in rendered and "bottom" in rendered  # stock renders everything
+            assert "top" not in ours_rendered and "bottom" not in ours_rendered
+            assert {"left", "right"} <= set(ours_rendered)
 
 
 def test_asyncssh_connection_keeps_its_transport() -> None:
@@ -112,7 +200,8 @@ def test_transport_backlog_reads_the_buffer() -> None:
 #: The library privates compat.py wraps; no other file of the package or tests names them.
 PRIVATES = ("_filters", "_fatal_error", "_close_messages_no_wait", "_compositor",
             "_notifications", "_set_size", "_transport", "_option_string_actions",
-            "_get_terminal_size")
+            "_get_terminal_size", "_set_sizes", "_build_matrix", "_get_renders",
+            "_dirty_regions")
 
 
 def test_no_other_module_touches_a_library_private() -> None:

@@ -110,6 +110,11 @@ class AtomScreen(LessonScreen):
                 yield PlotView(id="curve")
 
     def on_mount(self) -> None:
+        # A slider's move is shown from a watcher, in the slider's own key handler, so
+        # the slider and everything it moves are painted in one frame, not two (see
+        # Part 02's page: each frame costs CPU whatever it shows).
+        for slider in self.query(Slider):
+            self.watch(slider, "value", partial(self.slider_moved, slider), init=False)
         self.query_one("#x1", Slider).focus()
         self.refresh_neuron()
 
@@ -117,10 +122,13 @@ class AtomScreen(LessonScreen):
         # The steps are written shorter when narrow: once laid out, at the new width.
         self.call_after_refresh(self.refresh_neuron)
 
-    def on_slider_changed(self, event: Slider.Changed) -> None:
-        event.stop()
-        self.state.set_value(event.slider.id or "", event.value)
+    def slider_moved(self, slider: Slider, value: float) -> None:
+        """A slider moved to `value`: the neuron follows."""
+        self.state.set_value(slider.id or "", value)
         self.refresh_neuron()
+
+    def on_slider_changed(self, event: Slider.Changed) -> None:
+        event.stop()  # already shown by `slider_moved`
 
     def action_cycle_activation(self) -> None:
         """sigmoid → ReLU → tanh → sigmoid."""

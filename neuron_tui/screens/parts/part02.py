@@ -12,6 +12,7 @@ this screen shows them and sends the learner's changes to it.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -80,6 +81,7 @@ class BuildNeuronScreen(LessonScreen):
         check = spec.self_checks[0].id if spec.self_checks else None
         self.state = BuildNeuronState(check, self.options.get("schedule", FRAME_SCHEDULE))
         self.animated_run = AnimatedRun(self, self.train_frame, self.on_run_stopped)
+        self._showing_params = False
 
     # ----------------------------------------------------------------- layout
     def compose_work(self) -> ComposeResult:
@@ -106,6 +108,13 @@ class BuildNeuronScreen(LessonScreen):
                 yield QuietStatic(id="self-check")
 
     def on_mount(self) -> None:
+        # A slider's move is shown from a watcher, in the slider's own key handler, so
+        # the slider, the numbers and the plot are painted in one frame: its Changed
+        # message reaches the page only after the slider has been painted alone, and
+        # every frame costs milliseconds of CPU whatever it shows (a class pays it
+        # for every learner).
+        for slider in self.query(Slider):
+            self.watch(slider, "value", partial(self.slider_moved, slider), init=False)
         self.query_one("#w1", Slider).focus()
         self.update_view()
 
@@ -115,12 +124,17 @@ class BuildNeuronScreen(LessonScreen):
         self.call_after_refresh(self.update_view)
 
     # ------------------------------------------------------------ the learner
-    def on_slider_changed(self, event: Slider.Changed) -> None:
-        event.stop()
-        met = self.state.set_param(event.slider.id or "", event.value)
+    def slider_moved(self, slider: Slider, value: float) -> None:
+        """The learner moved `slider` to `value` (not `show_params` moving it)."""
+        if self._showing_params:
+            return
+        met = self.state.set_param(slider.id or "", value)
         self.update_view()
         for check in met:
             self.lesson_app.progress_meet(check)
+
+    def on_slider_changed(self, event: Slider.Changed) -> None:
+        event.stop()  # already shown by `slider_moved`
 
     def action_toggle_shading(self) -> None:
         """Show or hide the sigmoid probability behind the points."""
@@ -136,9 +150,13 @@ class BuildNeuronScreen(LessonScreen):
 
     def show_params(self) -> None:
         """Move the sliders to the state's weights (not the learner's move: no Changed)."""
-        with self.prevent(Slider.Changed):
-            for key, value in zip(PARAMETERS, self.state.params, strict=True):
-                self.query_one(f"#{key}", Slider).value = value
+        self._showing_params = True
+        try:
+            with self.prevent(Slider.Changed):
+                for key, value in zip(PARAMETERS, self.state.params, strict=True):
+                    self.query_one(f"#{key}", Slider).value = value
+        finally:
+            self._showing_params = False
 
     # --------------------------------------------------------------- training
     def action_train(self) -> None:

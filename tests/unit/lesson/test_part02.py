@@ -243,9 +243,12 @@ def test_frames_take_more_epochs_as_the_run_goes_on() -> None:
         assert state.last_step is not None
         epochs.append(state.last_step.epoch)
     taken = [after - before for before, after in zip(epochs, epochs[1:], strict=False)]
-    # 1, 2, 2, 3, 3, … epochs a frame (frames counted from 1), up to 40.
-    assert taken == [min(1 + frame // 2, 40) for frame in range(1, len(taken) + 1)]
-    assert len(taken) > 20
+    # 1, 2, 2, 3, 5, 8, … epochs a frame (half as many again each frame, frames counted
+    # from 1), up to 40; the last frame ends where the run converges.
+    planned = [min(round(1.5 ** (frame - 1)), 40) for frame in range(1, len(taken) + 1)]
+    assert taken[:-1] == planned[:-1] and 0 < taken[-1] <= planned[-1]
+    # The motion shows in a dozen frames, not 26: each frame costs CPU, for every learner.
+    assert 10 <= len(taken) <= 14
 
 
 def test_training_does_not_count_as_by_hand_until_reset() -> None:

@@ -5,6 +5,12 @@ machinery: blank at the bottom of the bowl, denser characters higher up its side
 The path gradient descent has taken is a line on top; its start and the current
 weights differ in glyph *and* colour (a grey square, an amber dot). When a big step
 leaves the map, the map zooms out (`VIEWS`) so the whole path stays in view.
+
+A figure's key is what plotext will draw, not the raw weights: plotext puts every
+point on its canvas grid (cells, or braille dots for the line) before drawing, so
+two paths on the same grid points draw the same. Near the bottom of the bowl most
+frames of a run move the ball by less than a dot; their figure is not rebuilt (a
+plotext build of the shaded map is most of a frame's CPU).
 """
 
 from __future__ import annotations
@@ -18,6 +24,14 @@ import numpy.typing as npt
 from textual.content import Content
 from textual_plotext.plot import Plot
 
+from neuron_tui.figures.canvas import (
+    canvas_cells,
+    canvas_points,
+    dots_per_cell,
+    line_dots,
+    thinned,
+    visible_dots,
+)
 from neuron_tui.figures.palette import LOSS_BANDS, PALETTE, colour_style
 from neuron_tui.figures.regions import (
     Grid,
@@ -79,6 +93,8 @@ class BowlFigure:
     path: tuple[tuple[float, float], ...]
     glyph_set: GlyphSet = field(default_factory=glyphs)
     tick_step: int = TICK_STEP
+    #: The plot area in cells (see `bowl_canvas`); None: key by the exact weights.
+    canvas: tuple[int, int] | None = None
 
     @property
     def limits(self) -> tuple[Limits, Limits]:
@@ -92,8 +108,25 @@ class BowlFigure:
     @cached_property
     def key(self) -> tuple[object, ...]:
         """Equal for two figures that draw the same, different when any input differs."""
-        return ("bowl", self.shading.key, digest(np.asarray(self.path, dtype=float)),
-                self.glyph_set, self.tick_step)
+        return ("bowl", self.shading.key, self._path_key(), self.glyph_set, self.tick_step)
+
+    def _path_key(self) -> object:
+        """The path as plotext will draw it: the cells of its start and its end, and the
+        line's dots (braille dots, or cells in ASCII) outside those two cells, whose
+        marks hide them. Steps within one dot, or under the dot of now, draw nothing new."""
+        if self.canvas is None:
+            return digest(np.asarray(self.path, dtype=float))
+        w1s, w2s = _finite_path(self.path, self.limits)
+        (w1_limits, w2_limits), (columns, rows) = self.limits, self.canvas
+        per_cell = dots_per_cell(self.glyph_set.line_marker)
+        marks = canvas_points(w1s[:1] + w1s[-1:], w2s[:1] + w2s[-1:], w1_limits, w2_limits,
+                               columns, rows)
+        dots: frozenset[tuple[int, int]] = frozenset()
+        if len(w1s) > 1:
+            line = canvas_points(w1s, w2s, w1_limits, w2_limits, columns * per_cell[0],
+                                 rows * per_cell[1])
+            dots = visible_dots(line_dots(line), per_cell, marks)
+        return tuple(marks), dots
 
     def draw(self, plot: Plot) -> None:
         """Shade the loss bands, then draw the path and mark its start and its end."""
@@ -106,7 +139,12 @@ class BowlFigure:
         draw_shading(plot, self.shading, chars)
         w1s, w2s = _finite_path(self.path, self.limits)
         if len(w1s) > 1:
-            plot.plot(w1s, w2s, marker=chars.line_marker, color=PALETTE.path)
+            line = w1s, w2s
+            if self.canvas is not None:  # the same dots from fewer points (see `thinned`)
+                across, down = dots_per_cell(chars.line_marker)
+                line = thinned(w1s, w2s, w1_limits, w2_limits, self.canvas[0] * across,
+                               self.canvas[1] * down)
+            plot.plot(*line, marker=chars.line_marker, color=PALETTE.path)
         if w1s:
             plot.scatter(w1s[:1], w2s[:1], marker=start_glyph(chars), color=PALETTE.start)
             plot.scatter(w1s[-1:], w2s[-1:], marker=chars.dot, color=PALETTE.marker)
@@ -133,6 +171,12 @@ def bowl_legend(chars: GlyphSet, zoomed_out: bool = False) -> Content:
     if zoomed_out:
         parts.append("  zoomed out")
     return Content.assemble(*parts)
+
+
+def bowl_canvas(columns: int, rows: int, view: View) -> tuple[int, int] | None:
+    """The plot area (cells inside the axes) of the map at this size and view."""
+    ticks = tuple(whole_ticks(view.limits, view.tick_step))
+    return canvas_cells(columns, rows, view.limits, view.limits, ticks, ticks)
 
 
 def _finite_path(path: Sequence[tuple[float, float]], limits: tuple[Limits, Limits]
@@ -164,7 +208,8 @@ class BowlMap:
 
     def figure(self, b: float, columns: int, rows: int,
                path: tuple[tuple[float, float], ...]) -> BowlFigure:
-        """The map near `b` at this size, in the nearest view that holds `path`."""
+        """The map near `b` on a plot of `columns` × `rows` cells (shaded as at least
+        8 × 4), in the nearest view that holds `path`."""
         w1s, w2s = _finite_path(path, (VIEWS[-1].limits, VIEWS[-1].limits))
         view = next((view for view in VIEWS if view.holds(w1s, w2s)), VIEWS[-1])
         tolerance = B_TOLERANCE * _width(view.limits) / _width(VIEWS[0].limits)
@@ -175,7 +220,8 @@ class BowlMap:
             self._key = (b, columns, rows, view)
             self._shading = loss_shading(grid, surface)
         assert self._shading is not None
-        return BowlFigure(self._shading, path, tick_step=view.tick_step)
+        return BowlFigure(self._shading, path, tick_step=view.tick_step,
+                          canvas=bowl_canvas(columns, rows, view))
 
 
 def _width(limits: Limits) -> float:

@@ -7,7 +7,6 @@ The lesson (runs, presets, texts) is `neuron_tui.lesson.part03`; this screen sho
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -17,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from neuron_tui.figures.bowl import BowlMap, bowl_legend
-from neuron_tui.figures.losscurve import draw_loss_curve
+from neuron_tui.figures.losscurve import LossCurve
 from neuron_tui.glyphs import glyphs
 from neuron_tui.lesson import part03 as lesson
 from neuron_tui.lesson.registry import PageSpec
@@ -190,16 +189,14 @@ class GradientDescentScreen(LessonScreen):
         """Show the state as it is now: map, curve, numbers and status."""
         if not self.is_mounted:
             return
-        chars = glyphs()
         bowl = self.query_one("#bowl", PlotView)
         width, height = bowl.size
-        figure = self.bowl_map.figure(self.state.last.b, max(width, 8), max(height, 4),
-                                      self.state.path)
+        # The plot's own size: the figure's key is where plotext will put the path on it.
+        figure = self.bowl_map.figure(self.state.last.b, width, height, self.state.path)
         bowl.show_figure(figure)
         losses, earlier = self.state.losses, tuple(run.losses for run in self.state.earlier)
         curve = self.query_one("#curve", PlotView)
-        curve.show(partial(draw_loss_curve, losses=losses, earlier=earlier),
-                   key=("curve", losses, earlier, chars.name, curve.size))
+        curve.show_figure(LossCurve(losses, earlier, (curve.size.width, curve.size.height)))
         self.show_text(figure.zoomed_out)
 
     def show_text(self, zoomed_out: bool) -> None:

@@ -127,7 +127,9 @@ class DepthScreen(LessonScreen):
         yield Static(UNIVERSAL, id="universal", markup=False)
 
     def on_mount(self) -> None:
-        self.update_view()
+        # Texts and box titles now, before the first layout: set after it (plots need
+        # their size), the texts would cost a second layout and screen update.
+        self.update_view(plots=False)
 
     def on_resize(self) -> None:
         super().on_resize()
@@ -180,15 +182,18 @@ class DepthScreen(LessonScreen):
         self.animated_run.run_to_end()
 
     # ----------------------------------------------------------------- view
-    def update_view(self) -> None:
-        """Both plots, their titles, the legend, the verdict and the status, as now."""
-        if not self.is_mounted:
+    def update_view(self, plots: bool = True) -> None:
+        """Both plots, their titles, the legend, the verdict and the status, as now.
+
+        Without `plots`, all but the plots themselves (in `on_mount`, before they
+        have a size to be drawn at)."""
+        if plots and not self.is_mounted:
             return
         state = self.state
         neuron = self.show_plot("neuron", f"one neuron · {state.dataset_name}",
-                                state.neuron_accuracy, state.neuron_epoch)
+                                state.neuron_accuracy, state.neuron_epoch, plots)
         self.show_plot("network", f"network · {state.hidden_units} hidden",
-                       state.network_accuracy, state.network_epoch)
+                       state.network_accuracy, state.network_epoch, plots)
         # The neuron's figure has every mark the network's has, and its line.
         legend = Content.assemble(neuron.legend(("0", "1")), ("  blank unsure", "$text-muted"))
         for selector, content in (("#legend", legend), ("#verdict", Content(state.verdict())),
@@ -196,8 +201,9 @@ class DepthScreen(LessonScreen):
             show_text(self.query_one(selector, Static), content)
 
     def show_plot(self, model: Model, title: str, accuracy: float,
-                  epoch: int) -> RegionFigure:
-        """Draw `model`'s plot and box texts; its region figure (for the legend)."""
+                  epoch: int, draw: bool = True) -> RegionFigure:
+        """Draw `model`'s plot (unless not `draw`) and box texts; its region figure (for
+        the legend)."""
         state = self.state
         view = self.query_one(f"#{model}-plot", PlotView)
         set_box_text(self.query_one(f"#{model}-box"), title=title,
@@ -210,6 +216,7 @@ class DepthScreen(LessonScreen):
         figure = RegionFigure(
             state.X, state.y, GATE_LIMITS, GATE_LIMITS, fitted.predict(state.X) != state.y,
             segment, Shading.of(grid, probabilities, GATE_BANDS))
-        view.show_figure(NotedFigure(figure, unsure_note(probabilities, model),
-                                     view.size.height))
+        if draw:
+            view.show_figure(NotedFigure(figure, unsure_note(probabilities, model),
+                                         view.size.height))
         return figure

@@ -297,7 +297,7 @@ async def test_many_quick_steps_end_on_the_last_value(make_app) -> None:  # type
 
 
 async def test_leaving_and_coming_back_keeps_the_learners_work(make_app) -> None:  # type: ignore[no-untyped-def]
-    """A hidden part drops its render caches, not its state: it draws again on return."""
+    """A part left and shown again keeps its state, and draws it again on return."""
     app = make_app("part02")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["right"] * 5, "down", *["right"] * 10, "g")

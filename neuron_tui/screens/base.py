@@ -25,7 +25,7 @@ from textual.widget import Widget
 from neuron_tui.compat import render_only_dirty_widgets
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.screens.host import LessonHost
-from neuron_tui.screens.side_text import LessonSide
+from neuron_tui.screens.side_text import LessonSide, leave_side_text, toggle_lesson_text
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 from neuron_tui.widgets.quiet_static import QuietStatic
 from neuron_tui.widgets.titlebar import TitleBar
@@ -81,7 +81,7 @@ class LessonScreen(Screen[None]):
         #: The page's animated training run, if it has one: any key or leaving stops it.
         self.animated_run: AnimatedRun | None = None
         #: What had the focus before `l` moved it into the side text.
-        self._focus_before_side: Widget | None = None
+        self.focus_before_side: Widget | None = None
         #: What the page's styles were worked out from when it was last left.
         self._styled_for: tuple[object, ...] | None = None
 
@@ -218,38 +218,11 @@ class LessonScreen(Screen[None]):
 
     def action_toggle_lesson(self) -> None:
         """Go to the lesson text: into the side text when wide (and back), else an overlay."""
-        if self.shows_text_in_work:
-            self.query_one("#lesson-main").focus()
-            return
-        if self.has_class("wide"):
-            side = self.query_one("#lesson-side", LessonSide)
-            if self.focused is side:
-                self.leave_side_text()
-            else:
-                self._focus_before_side = self.focused
-                side.focus()
-            return
-        self.show_lesson_overlay()
+        toggle_lesson_text(self)
 
     def leave_side_text(self) -> None:
         """Focus what had the focus before `l` moved it into the side text."""
-        before = self._focus_before_side
-        if before is not None and before.is_attached and before.focusable:
-            before.focus()
-            return
-        work = self.query_one("#work")
-        target = next((widget for widget in work.query("*") if widget.focusable), None)
-        self.set_focus(target)
-
-    def show_lesson_overlay(self) -> None:
-        """The page's text over the page. Built once and kept (installed on the app):
-        building it again would parse and mount the Markdown every time (0.4–1 s)."""
-        from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
-
-        name = f"lesson-text:{self.spec.key}"
-        if not self.app.is_screen_installed(name):
-            self.app.install_screen(LessonTextScreen(self.heading, self.page.markdown), name)
-        self.app.push_screen(name)
+        leave_side_text(self)
 
     def with_numbers(self, text: str) -> str:
         """`text` with "{numbers}" replaced by the number keys of the parts ("1–6")."""

@@ -1,9 +1,18 @@
-"""LessonSide: the lesson text beside the work from 120 columns, scrollable by keyboard."""
+"""The lesson text of a page: beside the work from 120 columns, else over it.
+
+`LessonSide` is the text beside the work, scrollable by keyboard; `toggle_lesson_text`
+is what `l` does on any page, and `leave_side_text` gives the focus back.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+
+if TYPE_CHECKING:
+    from neuron_tui.screens.base import LessonScreen
 
 
 class LessonSide(VerticalScroll):
@@ -21,3 +30,42 @@ class LessonSide(VerticalScroll):
         leave = getattr(self.screen, "leave_side_text", None)
         if leave is not None:  # a LessonScreen; the side text lives on no other
             leave()
+
+
+def toggle_lesson_text(page: LessonScreen) -> None:
+    """Focus the text in the work area; else into the side text when wide (and back);
+    else the text over the page."""
+    if page.shows_text_in_work:
+        page.query_one("#lesson-main").focus()
+        return
+    if page.has_class("wide"):
+        side = page.query_one("#lesson-side", LessonSide)
+        if page.focused is side:
+            leave_side_text(page)
+        else:
+            page.focus_before_side = page.focused
+            side.focus()
+        return
+    show_lesson_overlay(page)
+
+
+def leave_side_text(page: LessonScreen) -> None:
+    """Focus what had the focus before `l` moved it into the side text."""
+    before = page.focus_before_side
+    if before is not None and before.is_attached and before.focusable:
+        before.focus()
+        return
+    work = page.query_one("#work")
+    target = next((widget for widget in work.query("*") if widget.focusable), None)
+    page.set_focus(target)
+
+
+def show_lesson_overlay(page: LessonScreen) -> None:
+    """The page's text over the page. Built once and kept (installed on the app):
+    building it again would parse and mount the Markdown every time (0.4–1 s)."""
+    from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
+
+    name = f"lesson-text:{page.spec.key}"
+    if not page.app.is_screen_installed(name):
+        page.app.install_screen(LessonTextScreen(page.heading, page.page.markdown), name)
+    page.app.push_screen(name)

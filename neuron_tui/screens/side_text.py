@@ -6,13 +6,31 @@ is what `l` does on any page, and `leave_side_text` gives the focus back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 
-if TYPE_CHECKING:
-    from neuron_tui.screens.base import LessonScreen
+
+class TextPage(Protocol):
+    """What the lesson text needs of its page (a LessonScreen)."""
+
+    focus_before_side: Widget | None
+    spec: Any
+    page: Any
+    app: Any
+
+    @property
+    def shows_text_in_work(self) -> bool: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def focused(self) -> Widget | None: ...
+
+    def has_class(self, *names: str) -> bool: ...
+    def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+    def set_focus(self, widget: Widget | None) -> None: ...
 
 
 class LessonSide(VerticalScroll):
@@ -32,7 +50,7 @@ class LessonSide(VerticalScroll):
             leave()
 
 
-def toggle_lesson_text(page: LessonScreen) -> None:
+def toggle_lesson_text(page: TextPage) -> None:
     """Focus the text in the work area; else into the side text when wide (and back);
     else the text over the page."""
     if page.shows_text_in_work:
@@ -49,7 +67,7 @@ def toggle_lesson_text(page: LessonScreen) -> None:
     show_lesson_overlay(page)
 
 
-def leave_side_text(page: LessonScreen) -> None:
+def leave_side_text(page: TextPage) -> None:
     """Focus what had the focus before `l` moved it into the side text."""
     before = page.focus_before_side
     if before is not None and before.is_attached and before.focusable:
@@ -60,7 +78,7 @@ def leave_side_text(page: LessonScreen) -> None:
     page.set_focus(target)
 
 
-def show_lesson_overlay(page: LessonScreen) -> None:
+def show_lesson_overlay(page: TextPage) -> None:
     """The page's text over the page. Built once and kept (installed on the app):
     building it again would parse and mount the Markdown every time (0.4–1 s)."""
     from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen

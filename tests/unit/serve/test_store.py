@@ -1,16 +1,20 @@
-"""The SQLite class store: idempotent merging saves, answers in step, identity, pacing, forget.
+"""The class store's contract, on SQLite and on PostgreSQL: idempotent merging saves,
+answers in step, identity, pacing, forget.
 
-Each test opens a real database in a temporary state folder; concurrency tests open
-two stores (two connections) on the same file, as the server and `neuron-tui class
-export` do.
+Each contract test runs twice: on a real SQLite database in a temporary state folder,
+and on a fresh database of a throwaway PostgreSQL cluster (:mod:`tests.pg_fixture`;
+skipped, with the reason, where the server binaries are missing). Concurrency tests
+open two stores (two connections) on one database, as the server and `neuron-tui class
+export` do, or two lesson nodes. The SQLite-only tests (file mode, WAL, locks) follow.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,17 +22,48 @@ import pytest
 from neuron_tui.lesson.progress import Progress, ProgressStore
 from neuron_tui.lesson.registry import LESSON
 from neuron_tui.serve.names import learner_file_name, learner_key
-from neuron_tui.serve.store import DATABASE_NAME, Pacing, StoreError, open_store
+from neuron_tui.serve.store import (
+    DATABASE_NAME,
+    STORE_VARIABLE,
+    ClassStore,
+    Pacing,
+    StoreError,
+    open_store,
+)
 from neuron_tui.serve.store_sqlite import SqliteClassStore
 
 CHECKS = [check.id for page in LESSON.pages for check in page.self_checks]
 
+#: Opens a store on the test's database (the same one each call), closed after the test.
+Opener = Callable[[], ClassStore]
+
+
+@pytest.fixture(autouse=True)
+def no_store_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests say which store they open; a $NEURON_TUI_STORE of the caller's is ignored."""
+    monkeypatch.delenv(STORE_VARIABLE, raising=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Opens the class store of the state folder `tmp_path`: its SQLite file, or one fresh
+    PostgreSQL database (every call opens the same one, as a restart or another node)."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    opened: list[ClassStore] = []
+
+    def opener() -> ClassStore:
+        opened.append(open_store(tmp_path, url))
+        return opened[-1]
+
+    yield opener
+    for each in opened:
+        with contextlib.suppress(Exception):  # most are closed by the test already
+            each.close()
+
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteClassStore]:
-    opened = open_store(tmp_path / "class")
-    yield opened
-    opened.close()
+def store(reopen: Opener) -> ClassStore:
+    return reopen()
 
 
 def progress(**answers: tuple[int, float]) -> Progress:
@@ -39,7 +74,7 @@ def progress(**answers: tuple[int, float]) -> Progress:
     return made
 
 
-def test_a_save_is_kept_and_read_back(store: SqliteClassStore) -> None:
+def test_a_save_is_kept_and_read_back(store: ClassStore) -> None:
     saved = progress(q1=(2, 100.0), q3=(0, 101.0))
     saved.meet(CHECKS[0])
     saved.finish("part01")
@@ -54,7 +89,7 @@ def test_a_save_is_kept_and_read_back(store: SqliteClassStore) -> None:
     ]
 
 
-def test_saving_the_same_progress_twice_changes_nothing(store: SqliteClassStore) -> None:
+def test_saving_the_same_progress_twice_changes_nothing(store: ClassStore) -> None:
     saved = progress(q1=(2, 100.0)).to_dict()
     store.save_progress("ada", "Ada", saved, "part01", 1000.0)
     first = (store.learners(), store.answers())
@@ -63,7 +98,7 @@ def test_saving_the_same_progress_twice_changes_nothing(store: SqliteClassStore)
     assert len(store.learners()) == 1
 
 
-def test_a_save_merges_and_never_drops_an_answer(store: SqliteClassStore) -> None:
+def test_a_save_merges_and_never_drops_an_answer(store: ClassStore) -> None:
     """Two sessions of one learner: each sends only its own answers; both stay."""
     store.save_progress("ada", "Ada", progress(q1=(0, 10.0)).to_dict(), "part06", 20.0)
     store.save_progress("ada", "ADA", progress(q2=(1, 11.0)).to_dict(), "part06", 15.0)
@@ -74,7 +109,7 @@ def test_a_save_merges_and_never_drops_an_answer(store: SqliteClassStore) -> Non
     assert (record.first_seen, record.last_seen) == (15.0, 20.0)
 
 
-def test_a_retake_empties_the_answers_table(store: SqliteClassStore) -> None:
+def test_a_retake_empties_the_answers_table(store: ClassStore) -> None:
     saved = progress(q1=(0, 10.0), q2=(1, 11.0))
     store.save_progress("ada", "Ada", saved.to_dict(), "part06", 20.0)
     saved.retake(now=30.0)
@@ -83,7 +118,7 @@ def test_a_retake_empties_the_answers_table(store: SqliteClassStore) -> None:
     assert [(row.question, row.option) for row in store.answers()] == [("4", 2)]
 
 
-def test_touch_keeps_the_latest_activity(store: SqliteClassStore) -> None:
+def test_touch_keeps_the_latest_activity(store: ClassStore) -> None:
     store.touch("nobody", 5.0)  # not kept yet: ignored, no row made
     assert store.learners() == []
     store.save_progress("ada", "Ada", {}, "part01", 10.0)
@@ -93,7 +128,7 @@ def test_touch_keeps_the_latest_activity(store: SqliteClassStore) -> None:
     assert record is not None and record.last_activity == 50.0 and record.last_seen == 50.0
 
 
-def test_a_name_is_bound_to_the_first_key_that_used_it(store: SqliteClassStore) -> None:
+def test_a_name_is_bound_to_the_first_key_that_used_it(store: ClassStore) -> None:
     assert store.bind_fingerprint("ada", "Ada", "SHA256:first", at=5.0)
     assert store.bind_fingerprint("ada", "ada", "SHA256:first")
     assert not store.bind_fingerprint("ada", "ADA", "SHA256:other")
@@ -104,13 +139,13 @@ def test_a_name_is_bound_to_the_first_key_that_used_it(store: SqliteClassStore) 
     assert not store.bind_fingerprint("ada", "Ada", "SHA256:other")
 
 
-def test_a_learner_who_saved_before_keys_were_bound_gets_bound(store: SqliteClassStore) -> None:
+def test_a_learner_who_saved_before_keys_were_bound_gets_bound(store: ClassStore) -> None:
     store.save_progress("bo", "Bo", progress(q1=(1, 9.0)).to_dict(), "part06", 10.0)
     assert store.bind_fingerprint("bo", "Bo", "SHA256:bo")
     assert not store.bind_fingerprint("bo", "Bo", "SHA256:eve")
 
 
-def test_names_that_differ_beyond_case_never_share(store: SqliteClassStore) -> None:
+def test_names_that_differ_beyond_case_never_share(store: ClassStore) -> None:
     for name in ("a b", "a_b", "a/b", "Straße"):
         store.save_progress(learner_key(name), name, progress().to_dict(), "part01", 1.0)
     keys = {record.key for record in store.learners()}
@@ -118,15 +153,15 @@ def test_names_that_differ_beyond_case_never_share(store: SqliteClassStore) -> N
     assert store.learner(learner_key("STRASSE")) is not None
 
 
-def test_pacing_and_the_message_survive_a_restart(tmp_path: Path) -> None:
-    store = open_store(tmp_path)
+def test_pacing_and_the_message_survive_a_restart(reopen: Opener) -> None:
+    store = reopen()
     assert store.pacing() == Pacing(hold=None, quiz_open=True, start=None)
     assert store.message() is None
     store.set_pacing(4, False)
     store.set_start(3)
     store.set_message("Break until 10:30")
     store.close()
-    store = open_store(tmp_path)
+    store = reopen()
     assert store.pacing() == Pacing(hold=4, quiz_open=False, start=3)
     assert store.pacing().to_dict() == {"hold": 4, "quiz_open": False}
     assert store.message() == "Break until 10:30"
@@ -137,13 +172,15 @@ def test_pacing_and_the_message_survive_a_restart(tmp_path: Path) -> None:
     store.close()
 
 
-def test_forget_removes_the_learner_and_their_progress_files(tmp_path: Path) -> None:
+def test_forget_removes_the_learner_and_their_progress_files(
+    tmp_path: Path, reopen: Opener
+) -> None:
     learners = tmp_path / "learners"
     for name in ("Ada", "ada.x"):
         ProgressStore(learners / f"{learner_file_name(name)}.json").save(progress(q1=(1, 5.0)))
     backup = learners / "ada.corrupt-20260101-101010.json"
     backup.write_text("{}")
-    store = open_store(tmp_path)
+    store = reopen()
     store.save_progress("ada", "Ada", progress(q2=(0, 6.0)).to_dict(), "part06", 10.0)
     assert store.forget("ADA")
     assert store.learner("ada") is None
@@ -153,12 +190,12 @@ def test_forget_removes_the_learner_and_their_progress_files(tmp_path: Path) -> 
     store.close()
 
 
-def test_two_connections_write_at_once_without_losing_anything(tmp_path: Path) -> None:
-    """The server and the command line on one database (WAL): every write lands."""
-    first, second = open_store(tmp_path), open_store(tmp_path)
+def test_two_connections_write_at_once_without_losing_anything(reopen: Opener) -> None:
+    """The server and the command line on one database, or two nodes: every write lands."""
+    first, second = reopen(), reopen()
     errors: list[BaseException] = []
 
-    def write(store: SqliteClassStore, prefix: str) -> None:
+    def write(store: ClassStore, prefix: str) -> None:
         try:
             for number in range(40):
                 store.save_progress(f"{prefix}{number}", f"{prefix}{number}",
@@ -176,10 +213,45 @@ def test_two_connections_write_at_once_without_losing_anything(tmp_path: Path) -
         thread.join()
     assert errors == []
     assert len(first.learners()) == 80 and len(second.answers()) == 80
-    mode = sqlite3.connect(tmp_path / DATABASE_NAME).execute("PRAGMA journal_mode").fetchone()
-    assert mode == ("wal",)
     first.close()
     second.close()
+
+
+def test_two_nodes_saving_one_learner_at_once_keep_every_answer(reopen: Opener) -> None:
+    """Each node merges what the other kept, so no save overwrites another's answers."""
+    nodes = [reopen(), reopen()]
+    questions = [str(number) for number in range(1, 6)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(nodes))
+
+    def save(node: ClassStore, offset: int) -> None:
+        try:
+            start.wait(timeout=10)
+            for round_ in range(20):
+                answered = Progress()
+                for question in questions[offset::2]:
+                    answered.answer(question, round_ % 4, now=float(round_))
+                node.save_progress("ada", "Ada", answered.to_dict(), "part06", float(round_))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save, args=(node, offset))
+               for offset, node in enumerate(nodes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    record = nodes[0].learner("ada")
+    assert record is not None and sorted(record.progress.quiz_answers) == questions
+    assert sorted(row.question for row in nodes[1].answers()) == questions
+
+
+def test_the_sqlite_store_writes_ahead(tmp_path: Path) -> None:
+    """WAL, so the command line reads and writes while the server's hub writes."""
+    open_store(tmp_path).close()
+    mode = sqlite3.connect(tmp_path / DATABASE_NAME).execute("PRAGMA journal_mode").fetchone()
+    assert mode == ("wal",)
 
 
 def test_the_database_is_private(tmp_path: Path) -> None:

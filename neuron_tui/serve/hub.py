@@ -263,21 +263,11 @@ class ClassHub:
             log.info("%s left", learner.name)
         self._changed()
 
-    def bind(self, name: str, fingerprint: str) -> bool:
+    async def bind_key(self, name: str, fingerprint: str) -> bool:
         """Bind `name` to the key `fingerprint` on first use; False if another key holds it.
 
-        The one store call made on the caller's thread (it must answer before the login
-        goes on); :meth:`bind_key` is the same off the event loop.
+        Made by the store worker: the event loop goes on meanwhile (a login waits).
         """
-        try:
-            bound = self.store.bind_fingerprint(learner_key(name), name, fingerprint)
-        except STORE_ERRORS as error:
-            log.error("cannot check %s's key in the class store: %s", name, error)
-            return False
-        return self._bound(name, fingerprint, bound)
-
-    async def bind_key(self, name: str, fingerprint: str) -> bool:
-        """:meth:`bind`, made by the store worker: the event loop goes on meanwhile."""
         try:
             bound = await self.worker.read(
                 "check a key",

@@ -119,12 +119,27 @@ class ClassroomServer(asyncssh.SSHServer):
         keys = self.classroom.teacher_keys if self.is_teacher else self.classroom.learner_keys
         return keys is not None
 
-    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         keys = self.classroom.teacher_keys if self.is_teacher else self.classroom.learner_keys
         if not key_allowed(keys, key, self.address):
             return False
+        fingerprint = key.get_fingerprint("sha256")
+        hub = self.classroom.hub
+        # The name is bound to its first key here, where asyncssh can wait: the check
+        # goes through the hub's store worker, so a slow class store never holds up
+        # the other learners' keys (auth_completed cannot wait).
+        if not self.is_teacher and hub is not None and not await hub.bind_key(
+            username, fingerprint
+        ):
+            log.info("refused %r from %s: another key's name", username, self.address)
+            self._refuse(
+                asyncssh.DISC_ILLEGAL_USER_NAME,
+                f"neuron-tui: the name {username!r} is already used by another "
+                "learner's key; log in with your own name",
+            )
+            return False
         # The client signs with the key it just offered: the last one accepted logs in.
-        self.fingerprint = key.get_fingerprint("sha256")
+        self.fingerprint = fingerprint
         return True
 
     async def validate_password(self, username: str, password: str) -> bool:
@@ -168,16 +183,6 @@ class ClassroomServer(asyncssh.SSHServer):
             # The teacher is not one of the learners: a full class never locks them out.
             log.info("the teacher logged in from %s (%s)", self.address, self.fingerprint)
             return
-        hub = self.classroom.hub
-        if self.fingerprint is not None and hub is not None:
-            if not hub.bind(self.username, self.fingerprint):
-                log.info("refused %r from %s: another key's name", self.username, self.address)
-                self._refuse(
-                    asyncssh.DISC_ILLEGAL_USER_NAME,
-                    f"neuron-tui: the name {self.username!r} is already used by another "
-                    "learner's key; log in with your own name",
-                )
-                return
         reason = self.classroom.admit(self)
         if reason is not None:
             log.info("turned away %r from %s: %s", self.username, self.address, reason)

@@ -8,7 +8,8 @@ they have logged in; the address is the learner's (behind a balancer with
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from neuron_tui.serve.auth import LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.forkserver import ForkServer
@@ -18,13 +19,22 @@ from neuron_tui.serve.ssh_config import SSHServeConfig
 from neuron_tui.serve.teacher import read_keys
 from neuron_tui.serve.training_service import TrainingService
 
-if TYPE_CHECKING:
-    from neuron_tui.serve.ssh_server import ClassroomServer
-    from neuron_tui.serve.ssh_session import LessonSession
-
 __all__ = ["LEARNERS_FOLDER", "Classroom"]
 
 LEARNERS_FOLDER = "learners"
+
+
+class Admitted(Protocol):
+    """A connection as the classroom counts it (``ClassroomServer``: no import, no circle)."""
+
+    address: str
+    conn: Any
+
+
+class Running(Protocol):
+    """A running lesson session as the classroom ends it (``LessonSession``)."""
+
+    def end(self) -> Awaitable[None]: ...
 
 
 class Classroom:
@@ -34,8 +44,8 @@ class Classroom:
         self.config = config
         self.learners_dir = config.state_dir / LEARNERS_FOLDER
         self.learners_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.connections: set[ClassroomServer] = set()
-        self.sessions: set[LessonSession] = set()
+        self.connections: set[Admitted] = set()
+        self.sessions: set[Running] = set()
         self.per_address: dict[str, int] = {}
         #: Connections that have not logged in yet (they never count against the class).
         self.logging_in = LoginGate(
@@ -62,7 +72,7 @@ class Classroom:
             else None
         )
 
-    def admit(self, server: ClassroomServer) -> str | None:
+    def admit(self, server: Admitted) -> str | None:
         """Count a logged-in connection in; a one-line reason when it is over a cap."""
         if server in self.connections:
             return None
@@ -80,7 +90,7 @@ class Classroom:
         self.per_address[server.address] = self.per_address.get(server.address, 0) + 1
         return None
 
-    def release(self, server: ClassroomServer) -> None:
+    def release(self, server: Admitted) -> None:
         """Count a connection out."""
         if server not in self.connections:
             return

@@ -12,16 +12,14 @@ import asyncio
 import contextlib
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import asyncssh
 
 from neuron_tui.compat import ssh_transport_backlog
 from neuron_tui.serve.child import LessonChild
+from neuron_tui.serve.ssh_classroom import Classroom
 from neuron_tui.serve.teacher import VIEW_UNAVAILABLE, view_argv_env
-
-if TYPE_CHECKING:
-    from neuron_tui.serve.ssh_server import ClassroomServer
 
 __all__ = ["LESSON_STOPPED", "OUTPUT_HIGH_WATER", "OUTPUT_LOW_WATER", "LessonSession"]
 
@@ -40,10 +38,24 @@ LESSON_STOPPED = (
 _SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 
 
+class SessionServer(Protocol):
+    """What a session needs of its connection (``ClassroomServer``: no import, no circle)."""
+
+    classroom: Classroom
+    conn: asyncssh.SSHServerConnection | None
+    port: int
+    address: str
+    username: str
+    fingerprint: str | None
+    is_teacher: bool
+
+    def session_started(self) -> None: ...
+
+
 class LessonSession(asyncssh.SSHServerSession[bytes]):
     """One SSH session channel: the lesson in a pty, or a one-line refusal."""
 
-    def __init__(self, server: ClassroomServer) -> None:
+    def __init__(self, server: SessionServer) -> None:
         self.server = server
         self.classroom = server.classroom
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None

@@ -23,14 +23,7 @@ from neuron_tui.app import SIXTEEN_COLOUR_SYSTEMS, sixteen_colour_theme
 from neuron_tui.class_view.dialogs import RELEASE, MessageDialog, PartDialog, parse_part
 from neuron_tui.class_view.link import RETRY_SECONDS, HubLink
 from neuron_tui.class_view.model import Snapshot, read_snapshot
-from neuron_tui.class_view.summary import (
-    SORT_ORDERS,
-    pacing_line,
-    parts_line,
-    quiz_line,
-    sort_learners,
-    title_line,
-)
+from neuron_tui.class_view.summary import SORT_ORDERS, sort_learners, summary_lines, title_line
 from neuron_tui.class_view.table import COLUMNS, detail_text, row_cells
 from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.shutdown import SIGNALS
@@ -48,7 +41,7 @@ class ClassViewApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     CSS = """
     #title { height: 1; text-style: bold; color: $text; }
-    #summary { height: 3; color: $text; }
+    #summary { height: auto; color: $text; }
     #status { height: auto; color: $text-error; text-style: bold; display: none; }
     #status.shown { display: block; }
     #learners { height: 1fr; }
@@ -135,8 +128,8 @@ class ClassViewApp(App[None]):
         snapshot = self.snapshot
         self.query_one("#title", Static).update(
             title_line(snapshot, self.sort_order, self.size.width))
-        self.query_one("#summary", Static).update("\n".join(
-            (parts_line(snapshot, self.lesson), quiz_line(snapshot), pacing_line(snapshot))))
+        self.query_one("#summary", Static).update(
+            "\n".join(summary_lines(snapshot, now, self.size.width, self.lesson)))
         learners = sort_learners(snapshot.learners, self.sort_order, self.lesson)
         keys = [learner.key for learner in learners]
         table: DataTable[Any] = self.query_one(DataTable)

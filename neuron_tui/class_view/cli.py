@@ -7,6 +7,9 @@
   `<stem>-summary.csv` beside it from the class store;
 - `neuron-tui class forget NAME [--state-dir DIR]` removes one learner's data.
 
+Export and forget read the class store of DIR, or the one `--store URL` (else
+``$NEURON_TUI_STORE``) names: the PostgreSQL database every lesson node shares.
+
 Every problem is one line on stderr and a non-zero exit code, never a traceback.
 """
 
@@ -38,8 +41,8 @@ def add_class_parser(subparsers: Any) -> argparse.ArgumentParser:
         prog="neuron-tui class",
         usage=(
             "neuron-tui class [--state-dir DIR] [--socket PATH]\n"
-            "       neuron-tui class export [--state-dir DIR] --csv FILE\n"
-            "       neuron-tui class forget NAME [--state-dir DIR]"
+            "       neuron-tui class export [--state-dir DIR] [--store URL] --csv FILE\n"
+            "       neuron-tui class forget NAME [--state-dir DIR] [--store URL]"
         ),
         help="the teacher's room: see the class live, pace it, export results",
         description=(
@@ -50,6 +53,7 @@ def add_class_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--state-dir", type=Path, metavar="DIR", help=where)
+    _add_store_flag(parser, None)
     parser.add_argument(
         "--socket", type=Path, metavar="PATH",
         help=f"the server's teacher socket (default DIR/{TEACHER_SOCKET})",
@@ -70,6 +74,7 @@ def add_class_parser(subparsers: Any) -> argparse.ArgumentParser:
     # SUPPRESS: a default here would overwrite `class --state-dir DIR export`'s DIR.
     export.add_argument("--state-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                         help=where)
+    _add_store_flag(export, argparse.SUPPRESS)
     export.add_argument("--csv", type=Path, metavar="FILE", required=True,
                         help="the answers CSV to write (the summary goes beside it)")
     forget = actions.add_parser(
@@ -82,16 +87,30 @@ def add_class_parser(subparsers: Any) -> argparse.ArgumentParser:
     forget.add_argument("name", metavar="NAME", help="the learner's name, as they logged in")
     forget.add_argument("--state-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                         help=where)
+    _add_store_flag(forget, argparse.SUPPRESS)
     return parser
+
+
+def _add_store_flag(parser: argparse.ArgumentParser, default: Any) -> None:
+    # SUPPRESS on the subcommands: `class --store URL export` keeps its URL.
+    parser.add_argument(
+        "--store", metavar="URL", default=default,
+        help="the class store of export and forget: postgresql://USER@HOST/DB, the database "
+             "the lesson nodes share (default $NEURON_TUI_STORE, else DIR's SQLite file)",
+    )
 
 
 def run_class(args: argparse.Namespace) -> int:
     """Run `neuron-tui class ...`; returns the exit code."""
     state_dir: Path = args.state_dir or default_state_dir()
+    store: str | None = getattr(args, "store", None)
     if args.class_action == "export":
-        return export(state_dir, args.csv)
+        return export(state_dir, args.csv, store)
     if args.class_action == "forget":
-        return forget(state_dir, args.name)
+        return forget(state_dir, args.name, store)
+    if store is not None:
+        return fail("--store is for `class export` and `class forget`: the class view reads "
+                    "the class from a running server (--state-dir DIR or --socket PATH)", 2)
     return open_view(args.socket or state_dir / TEACHER_SOCKET)
 
 
@@ -127,27 +146,30 @@ def open_view(socket_path: Path) -> int:
     return 0
 
 
-def has_class_data(state_dir: Path) -> bool:
-    """Whether `state_dir` holds a class store or learners' files to import."""
+def has_class_data(state_dir: Path, store: str | None = None) -> bool:
+    """Whether there is a class to read: a shared store named, or in `state_dir` a class
+    store or learners' files to import."""
+    if _shared_url(store):
+        return True  # the database says itself whether it can be read
     return (state_dir / STORE_FILE).is_file() or (state_dir / "learners").is_dir()
 
 
-def export(state_dir: Path, answers_csv: Path) -> int:
+def export(state_dir: Path, answers_csv: Path, store_url: str | None = None) -> int:
     """`class export`: write the answers and summary CSVs from the class store."""
     from neuron_tui.lesson.content import ContentError, load_content
     from neuron_tui.serve.results import export_results
     from neuron_tui.serve.store import StoreError, open_store
 
-    if not has_class_data(state_dir):
+    if not has_class_data(state_dir, store_url):
         return fail(f"no class data in {state_dir}: give the server's --state-dir", 2)
     if answers_csv.is_dir():
         return fail(f"--csv {answers_csv}: is a folder; give a file name, "
                     f"e.g. {answers_csv / 'results.csv'}", 2)
     try:
         quiz = load_content().quiz
-        store = open_store(state_dir)
+        store = open_store(state_dir, store_url)
     except (ContentError, StoreError, OSError) as error:
-        return fail(f"cannot read the class data in {state_dir}: {error}")
+        return fail(_problem("cannot read the class data in", state_dir, store_url, error))
     try:
         answers, summary = export_results(store, answers_csv, quiz)
     except OSError as error:
@@ -158,22 +180,46 @@ def export(state_dir: Path, answers_csv: Path) -> int:
     return 0
 
 
-def forget(state_dir: Path, name: str) -> int:
+def forget(state_dir: Path, name: str, store_url: str | None = None) -> int:
     """`class forget NAME`: remove the learner's progress, answers and files (the store's
     `forget` also deletes the lesson's own fallback file, which would bring them back)."""
     from neuron_tui.serve.store import StoreError, open_store
 
-    if not has_class_data(state_dir):
+    if not has_class_data(state_dir, store_url):
         return fail(f"no class data in {state_dir}: give the server's --state-dir", 2)
     try:
-        store = open_store(state_dir)
+        store = open_store(state_dir, store_url)
         try:
             found = store.forget(name)
         finally:
             store.close()
     except (StoreError, OSError) as error:
-        return fail(f"cannot change the class data in {state_dir}: {error}")
+        return fail(_problem("cannot change the class data in", state_dir, store_url, error))
     if not found:
-        return fail(f"no learner named {name!r} in {state_dir}")
+        return fail(f"no learner named {name!r} in {_where(state_dir, store_url)}")
     print(f"forgot {name}")
     return 0
+
+
+def _shared_url(store_url: str | None) -> str:
+    """The shared store's address in use (``--store``, else ``$NEURON_TUI_STORE``), or ''."""
+    import os
+
+    return store_url or os.environ.get("NEURON_TUI_STORE", "").strip()
+
+
+def _where(state_dir: Path, store_url: str | None) -> str:
+    """Where the class data is, for a message: the state folder or the shared store."""
+    url = _shared_url(store_url)
+    if not url:
+        return str(state_dir)
+    from neuron_tui.serve.store_postgres import is_postgres_url, shown_url
+
+    return shown_url(url) if is_postgres_url(url) else "the class store"
+
+
+def _problem(doing: str, state_dir: Path, store_url: str | None, error: Exception) -> str:
+    """One line: a shared store's error names the database itself; else name the folder."""
+    if _shared_url(store_url):
+        return str(error)
+    return f"{doing} {state_dir}: {error}"

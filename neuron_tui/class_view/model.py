@@ -54,11 +54,17 @@ class Pacing:
 
 @dataclass(frozen=True)
 class Node:
-    """A server the class runs on, with its sessions."""
+    """A lesson node the class runs on: its sessions, its load, and whether it has gone
+    silent (killed, cut off: its learners are last seen there)."""
 
     name: str
     sessions: int
     max_sessions: int
+    #: The node's one-minute load average (None when it does not say).
+    load: float | None = None
+    gone: bool = False
+    #: When the node was last heard from (None when the hub does not say).
+    heartbeat: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,8 @@ def read_snapshot(data: dict[str, Any]) -> Snapshot:
         message=message if isinstance(message, str) and message else None,
         nodes=tuple(
             Node(node["name"], _count(node.get("sessions")) or 0,
-                 _count(node.get("max_sessions")) or 0)
+                 _count(node.get("max_sessions")) or 0, _time(node.get("load")),
+                 node.get("gone") is True, _time(node.get("heartbeat")))
             for node in nodes if isinstance(node, dict) and isinstance(node.get("name"), str)
         ),
         quiz=tuple(question for question in questions if question is not None),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-from neuron_tui.class_view.model import Learner, Snapshot
+from neuron_tui.class_view.model import Learner, Node, Snapshot
 from neuron_tui.lesson.part06 import LETTERS
 from neuron_tui.lesson.registry import LESSON, Lesson
 
@@ -114,9 +114,12 @@ def fit_line(pieces: Iterable[str], width: int) -> str:
 
 def title_line(snapshot: Snapshot, order: str, width: int) -> str:
     """The top line: the view's name, how learners join (it covers the server's banner),
-    then, as far as they fit, the table's order, the class's size and the nodes."""
+    then, as far as they fit, the table's order, the class's size and the node (or how
+    many nodes: each has a summary line of its own then)."""
     nodes = " ".join(f"{node.name} {node.sessions}/{node.max_sessions}"
                      for node in snapshot.nodes)
+    if len(snapshot.nodes) > 1:
+        nodes = f"{len(snapshot.nodes)} nodes"
     return fit_line((
         "neuron-tui · the class",
         f"join: {snapshot.serving}" if snapshot.serving else "",
@@ -183,3 +186,42 @@ def pacing_line(snapshot: Snapshot) -> str:
     quiz = "quiz open" if pacing.quiz_open else "quiz closed"
     line = f"{hold} · {quiz}"
     return line + (f" · said: {snapshot.message}" if snapshot.message else "")
+
+
+# ------------------------------------------------------------------ the nodes
+
+#: The most summary lines the nodes take; more nodes share the last one.
+MAX_NODE_LINES = 3
+
+
+def node_text(node: Node, snapshot: Snapshot, now: float) -> str:
+    """One node: "n1 12/40 load 0.82", or "n2 gone 45s · 8 last seen" once it is silent."""
+    if node.gone:
+        silent = f" {ago(now - node.heartbeat)}" if node.heartbeat is not None else ""
+        left = sum(1 for learner in snapshot.learners
+                   if learner.node == node.name and not learner.connected)
+        return f"{node.name} gone{silent}" + (f" · {left} last seen" if left else "")
+    load = f" load {node.load:.2f}" if node.load is not None else ""
+    return f"{node.name} {node.sessions}/{node.max_sessions}{load}"
+
+
+def node_lines(snapshot: Snapshot, now: float, width: int) -> list[str]:
+    """A line per node (sessions/max and load, or gone) when the class runs on more than
+    one; nothing for one node (the title names it). Past :data:`MAX_NODE_LINES`, the
+    last line holds the rest, as many as fit."""
+    nodes = snapshot.nodes
+    if len(nodes) < 2 and not any(node.gone for node in nodes):
+        return []
+    texts = [f"node {node_text(node, snapshot, now)}" for node in nodes]
+    if len(texts) <= MAX_NODE_LINES:
+        return texts
+    rest = [node_text(node, snapshot, now) for node in nodes[MAX_NODE_LINES - 1:]]
+    return [*texts[:MAX_NODE_LINES - 1], fit_line((f"+{len(rest)} nodes: {rest[0]}",
+                                                   *rest[1:]), width)]
+
+
+def summary_lines(snapshot: Snapshot, now: float, width: int,
+                  lesson: Lesson = LESSON) -> list[str]:
+    """The lines under the title: parts, quiz, pacing, then the nodes (if several)."""
+    return [parts_line(snapshot, lesson), quiz_line(snapshot), pacing_line(snapshot),
+            *node_lines(snapshot, now, width)]

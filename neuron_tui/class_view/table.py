@@ -81,8 +81,9 @@ def named_key(name: str, fingerprint: str, width: int) -> str:
 
 def detail_text(learner: Learner, now: float, lesson: Lesson = LESSON, width: int = 80) -> str:
     """One line of `width` columns about the highlighted learner: the key they logged in
-    with (the issue asks the view to show it, so it comes first), node, first seen, parts
-    done; what does not fit is left out."""
+    with (the issue asks the view to show it, so it comes first), the node they are on (for
+    one who left, the node that last saw them, if it is known), first seen, parts done;
+    what does not fit is left out."""
     done = " ".join(page_label(key, lesson) for key in lesson.order if key in learner.parts_done)
     head = named_key(learner.name, learner.fingerprint, width) if learner.fingerprint else (
         learner.name)

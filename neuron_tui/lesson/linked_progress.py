@@ -76,7 +76,9 @@ class LinkedProgressStore(ProgressStore):
         remote = welcome.get("progress")
         if self._fresh or not isinstance(remote, dict) or not remote:
             return progress
-        return merge(progress, Progress.from_dict(remote, self.lesson))
+        # The hub's copy first: it is the class's record, written by whichever node the
+        # learner used last, so its page to resume at beats this node's older file.
+        return merge(Progress.from_dict(remote, self.lesson), progress)
 
     def save(self, progress: Progress) -> tuple[Progress, str | None]:
         """Save locally (merged with the file), then send the result to the hub."""

@@ -59,16 +59,28 @@ def _quiz(content: Path | None) -> tuple[QuizQuestion, ...]:
 
 
 def open_class(
-    state_dir: Path, content: Path | None = None, max_sessions: int = 40, serving: str = ""
+    state_dir: Path,
+    content: Path | None = None,
+    max_sessions: int = 40,
+    serving: str = "",
+    *,
+    store_url: str | None = None,
+    node: str | None = None,
 ) -> ClassHub:
-    """The hub over the state folder's class store (importing learners/*.json the first time)."""
+    """The hub over the class store (importing learners/*.json the first time).
+
+    `store_url` is ``--store`` (None: ``$NEURON_TUI_STORE``, else the state folder's
+    SQLite file); `node` is this server's name in the class view (None: the hub's own).
+    """
     try:
-        store = open_store(state_dir)
+        store = open_store(state_dir, store_url)
     except StoreError as error:
         raise ClassServerError(str(error)) from None
     for notice in getattr(store, "notices", []):
         log.warning("%s", notice)
-    return ClassHub(state_dir, store, _quiz(content), max_sessions=max_sessions, serving=serving)
+    return ClassHub(
+        state_dir, store, _quiz(content), max_sessions=max_sessions, serving=serving, node=node
+    )
 
 
 async def start_hub(hub: ClassHub) -> bool:
@@ -153,7 +165,7 @@ class HubThread:
     """The hub (and the class view, if asked) on an event loop in a thread of its own.
 
     Args:
-        state_dir, content, max_sessions, serving: as for :func:`open_class`.
+        state_dir, content, max_sessions, serving, store_url, node: as for :func:`open_class`.
         class_view: run the class view on this terminal (the log goes to serve.log).
         on_view_exit: called (in the hub's thread) when the teacher quits the view.
     """
@@ -167,8 +179,12 @@ class HubThread:
         serving: str = "",
         class_view: bool = False,
         on_view_exit: Callable[[], None] = lambda: None,
+        store_url: str | None = None,
+        node: str | None = None,
     ) -> None:
-        self.hub = open_class(state_dir, content, max_sessions, serving)
+        self.hub = open_class(
+            state_dir, content, max_sessions, serving, store_url=store_url, node=node
+        )
         self.class_view = class_view
         self.on_view_exit = on_view_exit
         self.view: TerminalView | None = None

@@ -50,6 +50,31 @@ def _nonempty(text: str) -> str:
     return text
 
 
+def _node(text: str) -> str:
+    if not text or len(text) > 64 or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a node name: give 1 to 64 printable characters"
+        )
+    return text
+
+
+def _add_scale_out_flags(parser: argparse.ArgumentParser) -> None:
+    """--store and --node: a lesson node among several, sharing one class store."""
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="the class store: postgresql://USER@HOST/DB for one database shared by "
+        "several lesson nodes (default: $NEURON_TUI_STORE if set, else the state folder's "
+        "SQLite file); the password comes from PGPASSWORD or ~/.pgpass",
+    )
+    parser.add_argument(
+        "--node",
+        type=_node,
+        metavar="NAME",
+        help="this server's name in the class view (default: this computer's name:PORT)",
+    )
+
+
 def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add `serve ssh` and `serve web` to the lesson's subparsers; returns the `serve` parser."""
     serve = subparsers.add_parser(
@@ -184,6 +209,21 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"keep the host key and progress in DIR (default: ${STATE_DIR_VARIABLE} "
         "or the user's state folder)",
     )
+    ssh.add_argument(
+        "--host-key",
+        type=Path,
+        metavar="FILE",
+        help="serve this private host key (mode 600), the same file on every node behind "
+        "a balancer (default: DIR/ssh_host_ed25519_key, made the first time)",
+    )
+    ssh.add_argument(
+        "--proxy-protocol",
+        action="store_true",
+        help="every connection starts with a PROXY protocol v2 header from a balancer "
+        "(HAProxy send-proxy-v2): caps and logs see the learner's address; connections "
+        "without one are refused. Let only the balancer reach the port",
+    )
+    _add_scale_out_flags(ssh)
 
     web = kinds.add_parser(
         "web",
@@ -219,6 +259,7 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"${STATE_DIR_VARIABLE} or the user's state folder)",
     )
     _add_class_view_flag(web)
+    _add_scale_out_flags(web)
     web.add_argument(
         "--no-prefork",
         action="store_true",
@@ -264,6 +305,8 @@ def run_serve(args: argparse.Namespace) -> int:
             state_dir=args.state_dir if args.state_dir is not None else default_state_dir(),
             class_view=wants_class_view(args),
             prefork=not args.no_prefork,
+            store=args.store,
+            node=args.node,
         )
 
     prog = "neuron-tui serve ssh"
@@ -289,6 +332,13 @@ def run_serve(args: argparse.Namespace) -> int:
         try:
             read_keys(args.teacher_keys, "--teacher-keys")
         except KeyFileError as error:
+            return _fail(prog, str(error))
+    if args.host_key is not None:
+        from neuron_tui.serve.ssh_config import HostKeyError, read_host_key
+
+        try:
+            read_host_key(args.host_key)
+        except HostKeyError as error:
             return _fail(prog, str(error))
     state_dir = args.state_dir if args.state_dir is not None else default_state_dir()
     try:
@@ -323,6 +373,10 @@ def run_serve(args: argparse.Namespace) -> int:
             processes=args.lesson_processes,
         ),
         prefork=not args.no_prefork,
+        proxy_protocol=args.proxy_protocol,
+        host_key=args.host_key,
+        store=args.store,
+        node=args.node,
     )
     try:
         return asyncio.run(serve_forever(config, class_view=wants_class_view(args)))

@@ -5,10 +5,22 @@ token for the lesson's environment) and ends it (:meth:`ClassHub.unregister`).
 Lessons connect to ``STATE/run/lessons.sock``, say hello with their token and
 report their learner's progress and activity; class views connect to
 ``STATE/run/teacher.sock``, get the whole class (at most four times a second,
-after any change) and send pacing, messages and export requests. The hub is the
-only writer of the class store; pacing and the last message live there, so they
-survive a restart and reach learners who connect later. The wire is
+after any change) and send pacing, messages and export requests. The wire is
 :mod:`neuron_tui.serve.hub_wire`; the messages are those of docs/class-protocol.md.
+
+The lessons' side is :mod:`neuron_tui.serve.hub_lessons`, the views' side
+:mod:`neuron_tui.serve.hub_views`, the state they share :mod:`neuron_tui.serve.hub_core`;
+this module starts and stops the hub, and keeps it in step with the store on a timer.
+
+The hub never calls the store on its event loop (but in :meth:`ClassHub.bind`): every
+store call is made, in order, by its :class:`~neuron_tui.serve.store_worker.StoreWorker`
+thread, so a slow or restarting database never stalls a lesson. The hub holds the pacing
+and the last message itself (:mod:`neuron_tui.serve.hub_pacing`: read from the store at
+start, kept there on every change, so they survive a restart). On a store several nodes
+share (PostgreSQL), each change of pacing is also announced to the other nodes (NOTIFY),
+whose hubs apply it to their own lessons as if their own view had sent it; and each hub
+publishes its presence, so a class view on any node shows the learners of every node
+(:mod:`neuron_tui.serve.school`).
 """
 
 from __future__ import annotations
@@ -16,132 +28,76 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
-import socket
-import time
-import unicodedata
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from neuron_tui.lesson.content import QuizQuestion
-from neuron_tui.lesson.progress import Progress, merge
-from neuron_tui.lesson.registry import LESSON, Lesson
-from neuron_tui.serve.hub_wire import Peer, listen_unix, peer_is_this_user, read_message
-from neuron_tui.serve.names import learner_key
-from neuron_tui.serve.results import export_path, export_results
-from neuron_tui.serve.roster import STORE_ERRORS, LiveLearner, Roster
+from neuron_tui.serve.hub_core import RUN_FOLDER, SNAPSHOT_INTERVAL
+from neuron_tui.serve.hub_lessons import LessonSide
+from neuron_tui.serve.hub_views import ViewSide, one_line
+from neuron_tui.serve.hub_wire import MAX_LINE
+from neuron_tui.serve.roster import STORE_ERRORS
+from neuron_tui.serve.run_sockets import listen_private
+from neuron_tui.serve.school import HEARTBEAT_SECONDS
 
-if TYPE_CHECKING:
-    from neuron_tui.serve.store_records import ClassStore
-
-__all__ = ["RUN_FOLDER", "ClassHub", "one_line"]
+__all__ = ["RUN_FOLDER", "SNAPSHOT_INTERVAL", "ClassHub", "one_line"]
 
 log = logging.getLogger("neuron_tui.serve.hub")
 
-RUN_FOLDER = "run"
-LESSONS_SOCKET = "lessons.sock"
-TEACHER_SOCKET = "teacher.sock"
-#: Class snapshots are sent at most this often (seconds apart): four a second.
-SNAPSHOT_INTERVAL = 0.25
-#: The longest message to everyone (characters).
-MESSAGE_LIMIT = 200
-#: How often the hub looks for learners removed from the store by `neuron-tui class forget`.
+#: How often the hub rereads the learners from the store (saves of other nodes, learners
+#: removed by `neuron-tui class forget`) when no class view is attached.
 SWEEP_INTERVAL = 5.0
-#: A connection that says nothing for this long after connecting is closed.
-HELLO_TIMEOUT = 10.0
+#: How often, with a class view attached to a shared store, the hub reads every node's
+#: presence and learners (and publishes its own presence, if it changed).
+PRESENCE_INTERVAL = 1.0
 
 
-def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """`text` as one printable line of at most `limit` characters."""
-    printable = "".join(
-        " " if unicodedata.category(char).startswith(("C", "Z")) else char for char in text
-    )
-    return " ".join(printable.split())[:limit]
-
-
-class ClassHub:
+class ClassHub(LessonSide, ViewSide):
     """The live class; see the module docstring.
 
     Args:
         state_dir: the server's state folder (sockets in ``run/``, exports in ``exports/``).
-        store: the class store (the hub is its only writer).
+        store: the class store (this node's hub writes through its own store worker).
         quiz: the quiz the learners take (for scores and the view's wrong options).
         max_sessions: the server's cap on learners, shown to the view.
         serving: how learners connect (one line for the view, e.g. ``ssh -p 2222 NAME@host``).
+        node: this node's name, unique in the school (default: the host name).
         clock: seconds since the epoch (tests pass their own).
     """
-
-    def __init__(
-        self,
-        state_dir: Path,
-        store: ClassStore,
-        quiz: Sequence[QuizQuestion] = (),
-        *,
-        lesson: Lesson = LESSON,
-        max_sessions: int = 40,
-        serving: str = "",
-        node: str | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.state_dir = state_dir
-        self.run_dir = state_dir / RUN_FOLDER
-        self.lesson_socket = self.run_dir / LESSONS_SOCKET
-        self.teacher_socket = self.run_dir / TEACHER_SOCKET
-        self.store = store
-        self.quiz = tuple(quiz)
-        self.lesson = lesson
-        self.max_sessions = max_sessions
-        self.serving = serving
-        self.node = node or socket.gethostname()
-        self.clock = clock
-        self.roster = Roster(store, lesson)
-        #: Every learner by key (the roster's).
-        self.learners = self.roster.learners
-        #: token → learner key, for every lesson process running now.
-        self.tokens: dict[str, str] = {}
-        #: token → that lesson's connection, once it has said hello.
-        self.lesson_peers: dict[str, Peer] = {}
-        self.views: set[Peer] = set()
-        self._servers: list[asyncio.AbstractServer] = []
-        #: Every open connection (hello said or not), closed when the hub closes.
-        self._peers: set[Peer] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._snapshot_timer: asyncio.TimerHandle | None = None
-        self._last_snapshot = float("-inf")
-        #: The token anonymous lessons share (browser tabs under `serve web`); None: none may.
-        self._door: str | None = None
-        self._sweeper: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ life
 
     async def start(self) -> None:
         """Open both sockets; HubSocketError (one line) when they cannot be opened."""
-        self._servers.append(await listen_unix(self.lesson_socket, self._serve_lesson))
+        self._loop = self.pacer.loop = asyncio.get_running_loop()
+        lessons = await listen_private(self.lesson_socket, self._serve_lesson, limit=MAX_LINE)
+        self._servers.append(lessons)
         try:
-            self._servers.append(await listen_unix(self.teacher_socket, self._serve_view))
+            views = await listen_private(self.teacher_socket, self._serve_view, limit=MAX_LINE)
+            self._servers.append(views)
         except Exception:
             await self.close()
             raise
-        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forgotten())
+        await self.pacer.reread(starting=True)
+        try:
+            self._listener = self.store.listen(self.pacer.heard)
+        except STORE_ERRORS as error:  # pragma: no cover - listen only starts a thread
+            log.error("cannot hear the other nodes: %s", error)
+        if self.shared:
+            self._publish()
+        self._ticker = self._loop.create_task(self._tick())
 
     async def close(self) -> None:
-        """Stop listening, close every connection and remove the sockets."""
+        """Stop listening, close every connection, make the store calls still queued and
+        remove the sockets (the store itself stays open: it is the caller's)."""
         if self._snapshot_timer is not None:
             self._snapshot_timer.cancel()
             self._snapshot_timer = None
-        if self._sweeper is not None:
-            self._sweeper.cancel()
+        if self._ticker is not None:
+            self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-            self._sweeper = None
+                await self._ticker
+            self._ticker = None
         for server in self._servers:
             server.close()
-        # Closing a connection ends its reader at once: no task needs cancelling.
-        for peer in list(self._peers):
-            peer.close()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=2)
+        await self.links.close()
         for server in self._servers:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(server.wait_closed(), 2)
@@ -150,374 +106,55 @@ class ClassHub:
                 with contextlib.suppress(OSError):
                     path.unlink()
         self._servers.clear()
-
-    # ------------------------------------------------------------------ the server's side
-
-    def register(self, name: str, fingerprint: str | None = None) -> str:
-        """A lesson starts for `name`: returns its token (NEURON_TUI_CLASS_TOKEN)."""
-        key = learner_key(name)
-        now = self.clock()
-        learner = self.roster.join(key, name, now)
-        learner.fingerprint = fingerprint or learner.fingerprint
-        learner.sessions += 1
-        learner.last_seen = now
-        # Kept from the first moment: the learner is in the class (and its export) even
-        # before their lesson reports anything, under the name they typed this time.
-        self._store("save_progress", key, name, learner.progress, learner.page, now)
-        token = secrets.token_hex(16)
-        self.tokens[token] = key
-        log.info("%s joined (%s)", name, self._part_name(learner.page))
-        self._changed()
-        return token
-
-    def unregister(self, token: str) -> None:
-        """The lesson started with `token` has ended."""
-        key = self.tokens.pop(token, None)
-        peer = self.lesson_peers.pop(token, None)
-        if peer is not None:
-            peer.close()
-        learner = self.learners.get(key) if key is not None else None
-        if learner is None:
+        if self._closed:
             return
-        learner.sessions = max(0, learner.sessions - 1)
-        learner.last_seen = self.clock()
-        if learner.sessions == 0:
-            log.info("%s left", learner.name)
-        self._changed()
+        self._closed = self.pacer.closed = True
+        if self._listener is not None:
+            await asyncio.to_thread(self._listener.close)
+            # A node that stops cleanly leaves the school: its learners have left it.
+            self.worker.write("leave the school", lambda: self.store.remove_node(self.node))
+        await asyncio.to_thread(self.worker.close)
 
-    def bind(self, name: str, fingerprint: str) -> bool:
-        """Bind `name` to the key `fingerprint` on first use; False if another key holds it."""
-        try:
-            bound = self.store.bind_fingerprint(learner_key(name), name, fingerprint)
-        except STORE_ERRORS as error:
-            log.error("cannot check %s's key in the class store: %s", name, error)
-            return False
-        if bound and learner_key(name) in self.learners:
-            self.learners[learner_key(name)].fingerprint = fingerprint
-        return bound
+    # ------------------------------------------------------------------ the store, on a timer
 
-    def open_door(self) -> str:
-        """A token every anonymous lesson may use (``serve web``'s tabs share one
-        environment); each lesson that says hello with it is a new learner, ``web N``,
-        connected while its connection lasts."""
-        if self._door is None:
-            self._door = secrets.token_hex(16)
-        return self._door
-
-    @property
-    def listening(self) -> bool:
-        """Whether both sockets are open (lessons and views can connect)."""
-        return len(self._servers) == 2
-
-    @property
-    def sessions(self) -> int:
-        """Lesson processes running now."""
-        return len(self.tokens)
-
-    # ------------------------------------------------------------------ lessons
-
-    async def _serve_lesson(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        peer = self._track(writer)
-        token: str | None = None
-        anonymous = False
-        try:
-            if not peer_is_this_user(writer):
-                return
-            hello = await self._hello(reader)
-            token = hello.get("token") if hello and hello["t"] == "hello" else None
-            if token is not None and token == self._door:
-                token, anonymous = self.register(self.roster.anonymous_name()), True
-            if not isinstance(token, str) or token not in self.tokens:
-                peer.send({"t": "refused", "why": "this lesson is not known to the class server"})
-                token = None
-                return
-            old = self.lesson_peers.pop(token, None)
-            if old is not None:  # one connection a lesson: the newest one
-                old.close()
-            self.lesson_peers[token] = peer
-            self._welcome(peer, self.learners[self.tokens[token]])
-            while (message := await read_message(reader)) is not None:
-                if token not in self.tokens:
-                    break
-                self._from_lesson(self.tokens[token], message)
-        finally:
-            if token is not None and self.lesson_peers.get(token) is peer:
-                del self.lesson_peers[token]
-            if anonymous and token is not None:
-                self.unregister(token)  # no server session behind it: it ends with its line
-            peer.close()
-
-    def _welcome(self, peer: Peer, learner: LiveLearner) -> None:
-        peer.send(
-            {
-                "t": "welcome",
-                "name": learner.name,
-                "progress": learner.progress,
-                "pacing": self._pacing(),
-                "message": self._message(),
-            }
-        )
-        start = self._start_part()
-        if start is not None and not self.roster.has_started(learner):
-            peer.send(self._goto(start))
-
-    def _from_lesson(self, key: str, message: dict[str, Any]) -> None:
-        learner = self.learners[key]
-        now = self.clock()
-        learner.last_seen = learner.last_activity = now
-        page = message.get("page")
-        if isinstance(page, str) and self.lesson.has_page(page) and page != learner.page:
-            learner.page, learner.page_since = page, now
-            log.info("%s is on %s", learner.name, self._part_name(page))
-        if message["t"] == "progress" and isinstance(message.get("progress"), dict):
-            self._record_progress(learner, message["progress"], now)
-        elif message["t"] == "activity":
-            self._store("touch", key, now)
-        else:
-            return
-        self._changed()
-
-    def _record_progress(self, learner: LiveLearner, reported: dict[str, Any], now: float) -> None:
-        before = Progress.from_dict(learner.progress, self.lesson)
-        # Merged, not replaced: a second session of the same learner never drops an answer.
-        after = merge(Progress.from_dict(reported, self.lesson), before)
-        for check in sorted(after.self_checks - before.self_checks):
-            log.info("%s met the self-check %s", learner.name, check)
-        for qid, option in sorted(after.quiz_answers.items()):
-            if (before.quiz_answers.get(qid), before.quiz_answered_at.get(qid)) != (
-                option,
-                after.quiz_answered_at.get(qid),
-            ):
-                verdict = self._verdict(qid, option)
-                log.info("%s answered question %s: %s", learner.name, qid, verdict)
-        learner.progress = after.to_dict()
-        self._store("save_progress", learner.key, learner.name, learner.progress, learner.page, now)
-
-    def _verdict(self, qid: str, option: int) -> str:
-        letter = chr(ord("A") + option) if option < 26 else str(option)
-        if not qid.isdigit() or not 1 <= int(qid) <= len(self.quiz):
-            return letter
-        right = self.quiz[int(qid) - 1].correct_index == option
-        return f"{letter} ({'right' if right else 'wrong'})"
-
-    # ------------------------------------------------------------------ class views
-
-    async def _serve_view(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = self._track(writer)
-        try:
-            if not peer_is_this_user(writer):
-                return
-            hello = await self._hello(reader)
-            if not hello or hello["t"] != "hello" or hello.get("role") != "teacher":
-                peer.send({"t": "error", "text": "say hello as a teacher first"})
-                return
-            self.views.add(peer)
-            peer.send(self.snapshot())
-            while (message := await read_message(reader)) is not None:
-                self._from_view(peer, message)
-        finally:
-            self.views.discard(peer)
-            peer.close()
-
-    def _from_view(self, peer: Peer, message: dict[str, Any]) -> None:
-        kind = message["t"]
-        if kind == "bring":
-            error = self.bring(message.get("part"))
-        elif kind == "hold":
-            error = self.hold(message.get("part"))
-        elif kind == "quiz":
-            error = self.open_quiz(message.get("open"))
-        elif kind == "message":
-            error = self.say(message.get("text"))
-        elif kind == "export":
-            error = self._export(peer)
-        else:
-            return
-        if error:
-            peer.send({"t": "error", "text": error})
-
-    def _part_number(self, part: Any) -> int | None:
-        if isinstance(part, int) and not isinstance(part, bool):
-            if 1 <= part <= self.lesson.part_count:
-                return part
-        return None
-
-    def bring(self, part: Any) -> str | None:
-        """Move every connected learner to `part`; an error text when it cannot be done."""
-        number = self._part_number(part)
-        if number is None:
-            return f"there is no part {part}: choose {self.lesson.part_range}"
-        pacing = self._pacing()
-        # Bringing the class somewhere opens the way there: a hold or a closed quiz before
-        # it would make the lessons refuse the teacher's own move.
-        hold = pacing["hold"] if pacing["hold"] is None or pacing["hold"] >= number else number
-        quiz_page = self.lesson.quiz_page
-        opens_quiz = quiz_page is not None and quiz_page.number is not None and (
-            quiz_page.number <= number
-        )
-        quiz_open = pacing["quiz_open"] or opens_quiz
-        if (hold, quiz_open) != (pacing["hold"], pacing["quiz_open"]):
-            self._set_pacing(hold, quiz_open)
-        self._store("set_start", number)
-        goto = self._goto(number)
-        for peer in list(self.lesson_peers.values()):
-            peer.send(goto)
-        log.info("the teacher brought everyone to Part %02d", number)
-        self._changed()
-        return None
-
-    def hold(self, part: Any) -> str | None:
-        """Hold the class at `part` (None: release)."""
-        number = self._part_number(part)
-        if part is not None and number is None:
-            return f"there is no part {part}: choose {self.lesson.part_range}"
-        self._set_pacing(number, self._pacing()["quiz_open"])
-        log.info("the teacher %s", f"holds at Part {number:02d}" if number else "released the hold")
-        return None
-
-    def open_quiz(self, is_open: Any) -> str | None:
-        """Open or close the quiz."""
-        if not isinstance(is_open, bool):
-            return "say whether the quiz is open (true or false)"
-        self._set_pacing(self._pacing()["hold"], is_open)
-        log.info("the teacher %s the quiz", "opened" if is_open else "closed")
-        return None
-
-    def say(self, text: Any) -> str | None:
-        """Send one line to everyone now, and to everyone who connects later."""
-        line = one_line(text) if isinstance(text, str) else ""
-        if not line:
-            return "the message is empty"
-        if not self._store("set_message", line):
-            return "the message could not be kept in the class store"
-        for peer in list(self.lesson_peers.values()):
-            peer.send({"t": "message", "text": line})
-        log.info("the teacher said: %s", line)
-        self._changed()
-        return None
-
-    def _export(self, peer: Peer) -> str | None:
-        target = export_path(self.state_dir, self.clock())
-        try:
-            # Names are personal data: the folder is the server user's only.
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            answers, summary = export_results(self.store, target, self.quiz)
-        except STORE_ERRORS as error:
-            return f"the results could not be written: {error}"
-        log.info("results written to %s and %s", answers, summary)
-        peer.send({"t": "exported", "answers": str(answers), "summary": str(summary)})
-        return None
-
-    def snapshot(self) -> dict[str, Any]:
-        """The whole class, as the class view gets it."""
-        return {
-            "t": "class",
-            "at": self.clock(),
-            "learners": self.roster.rows(self.quiz, self.node),
-            "pacing": self._pacing(),
-            "message": self._message(),
-            "nodes": [
-                {"name": self.node, "sessions": self.sessions, "max_sessions": self.max_sessions}
-            ],
-            "quiz": [
-                {"id": str(n), "options": [o.text for o in q.options], "answer": q.correct_index}
-                for n, q in enumerate(self.quiz, start=1)
-            ],
-            "serving": self.serving,
-        }
-
-    # ------------------------------------------------------------------ helpers
-
-    def _changed(self) -> None:
-        """Something the views show changed: send a snapshot soon (at most 4 a second)."""
-        if self._snapshot_timer is not None or not self.views:
-            return
+    async def _tick(self) -> None:
+        """Publish this node's presence (shared store), reread the class (every second
+        with a view attached to a shared store, else every SWEEP_INTERVAL) and retry the
+        store writes that failed."""
         loop = asyncio.get_running_loop()
-        delay = max(0.0, self._last_snapshot + SNAPSHOT_INTERVAL - loop.time())
-        self._snapshot_timer = loop.call_later(delay, self._send_snapshot)
-
-    async def _sweep_forgotten(self) -> None:
-        """Drop learners `neuron-tui class forget` removed (from beside the server) from the
-        class view too; one connected now stays until they leave (their lesson holds the data)."""
+        last_read = last_retry = loop.time()
         while True:
-            await asyncio.sleep(SWEEP_INTERVAL)
-            if self.roster.sweep():
-                self._changed()
+            await asyncio.sleep(min(PRESENCE_INTERVAL, SWEEP_INTERVAL))
+            now = loop.time()
+            if self.shared:
+                self._publish()
+            every = PRESENCE_INTERVAL if self.views and self.shared else SWEEP_INTERVAL
+            if now - last_read >= min(every, SWEEP_INTERVAL):
+                last_read = now
+                await self._refresh()
+            if now - last_retry >= HEARTBEAT_SECONDS:
+                last_retry = now
+                self.worker.retry()
+                if self.shared:
+                    await self.pacer.reread()  # in case an announcement was missed
 
-    def _send_snapshot(self) -> None:
-        self._snapshot_timer = None
-        self._last_snapshot = asyncio.get_running_loop().time()
-        snapshot = self.snapshot()
-        for view in list(self.views):
-            if not view.send(snapshot):
-                self.views.discard(view)
+    def _publish(self) -> None:
+        if self._publishing.is_set():
+            return  # the last one is still queued (a slow store): changes add up meanwhile
+        published = self.school.changes(
+            self.learners.values(), self.sessions, self.max_sessions, self.clock())
+        if published is None:
+            return
+        node, changed, gone, reset = published
 
-    def _set_pacing(self, hold: int | None, quiz_open: bool) -> None:
-        self._store("set_pacing", hold, quiz_open)
-        pacing = {"t": "pacing", "hold": hold, "quiz_open": quiz_open}
-        for peer in list(self.lesson_peers.values()):
-            peer.send(pacing)
-        self._changed()
+        def write() -> None:
+            try:
+                self.store.publish_presence(node, changed, gone, reset)
+            except STORE_ERRORS:
+                self.school.publication_failed()
+                raise
+            finally:
+                self._publishing.clear()
 
-    def _pacing(self) -> dict[str, Any]:
-        try:
-            pacing = self.store.pacing()
-        except STORE_ERRORS as error:
-            log.error("cannot read the pacing from the class store: %s", error)
-            return {"hold": None, "quiz_open": True}
-        return {"hold": pacing.hold, "quiz_open": pacing.quiz_open}
-
-    def _message(self) -> str | None:
-        try:
-            return self.store.message()
-        except STORE_ERRORS as error:
-            log.error("cannot read the message from the class store: %s", error)
-            return None
-
-    def _store(self, method: str, *args: Any) -> bool:
-        """Call a store method; a failure is logged (the lessons keep their own files)."""
-        try:
-            getattr(self.store, method)(*args)
-        except STORE_ERRORS as error:
-            log.error("the class store could not %s: %s", method.replace("_", " "), error)
-            return False
-        return True
-
-    def _goto(self, number: int) -> dict[str, Any]:
-        return {
-            "t": "goto",
-            "part": number,
-            "why": f"Your teacher brought everyone to Part {number:02d}.",
-        }
-
-    def _part_name(self, page: str) -> str:
-        spec = self.lesson.page(page) if self.lesson.has_page(page) else None
-        if spec is None:
-            return page
-        return f"Part {spec.number_text}" if spec.is_part else spec.title
-
-    async def _hello(self, reader: asyncio.StreamReader) -> dict[str, Any] | None:
-        try:
-            return await asyncio.wait_for(read_message(reader), HELLO_TIMEOUT)
-        except TimeoutError:
-            return None
-
-    def _track(self, writer: asyncio.StreamWriter) -> Peer:
-        """A new connection's peer, kept (with its task) until the connection ends."""
-        peer = Peer(writer)
-        self._peers.add(peer)
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)  # type: ignore[arg-type]
-            task.add_done_callback(self._tasks.discard)
-            task.add_done_callback(lambda _task: self._peers.discard(peer))
-        return peer
-
-    def _start_part(self) -> int | None:
-        try:
-            return self.store.pacing().start
-        except STORE_ERRORS as error:
-            log.error("cannot read the pacing from the class store: %s", error)
-            return None
+        self._publishing.set()
+        self.worker.write("publish presence", write)

@@ -79,6 +79,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             " outcome TEXT NOT NULL)",
         ),
     ),
+    Migration(
+        2,
+        "presence: each lesson node and the learners connected to it now",
+        (
+            # One row a node, rewritten by its hub at least every few seconds (heartbeat):
+            # a node whose heartbeat is old has gone (killed, cut off).
+            "CREATE TABLE nodes ("
+            " node TEXT PRIMARY KEY,"
+            " sessions INTEGER NOT NULL,"
+            " max_sessions INTEGER NOT NULL,"
+            " load_average DOUBLE PRECISION,"
+            " started_at DOUBLE PRECISION NOT NULL,"
+            " heartbeat DOUBLE PRECISION NOT NULL)",
+            # The learners connected to a node now; a row goes when they leave it.
+            "CREATE TABLE presence ("
+            " node TEXT NOT NULL REFERENCES nodes (node) ON DELETE CASCADE,"
+            " learner_key TEXT NOT NULL,"
+            " name TEXT NOT NULL,"
+            " page TEXT,"
+            " page_since DOUBLE PRECISION,"
+            " last_activity DOUBLE PRECISION,"
+            " sessions INTEGER NOT NULL,"
+            " PRIMARY KEY (node, learner_key))",
+        ),
+    ),
 )
 
 

@@ -1,11 +1,14 @@
 """The hub's roster: every learner of the class, as the store keeps them plus what is live.
 
-:class:`Roster` loads the learners from the class store, adds one when their
-lesson starts (claiming an imported progress file of theirs, if any), and drops
-those `neuron-tui class forget` removed once they are not connected.
-:func:`learner_row` is what the class view gets for one learner
-(docs/class-protocol.md, "L"). Reading the store never stops the class: a
-failure is logged and the roster carries on with what it holds.
+:class:`Roster` loads the learners from the class store when the hub is made, adds
+one from memory when their lesson starts and merges in what the store keeps of them
+once the hub's store worker has read it (:meth:`Roster.fetch` runs in that thread,
+:meth:`Roster.absorb` on the event loop; the read claims an imported progress file of
+theirs, if any). :meth:`Roster.refresh` brings the learners not connected here up to
+the store (other nodes' saves, new learners) and drops those `neuron-tui class forget`
+removed. :func:`learner_row` is what the class view gets for one learner
+(docs/class-protocol.md, "L"). Reading the store never stops the class: a failure is
+logged and the roster carries on with what it holds.
 """
 
 from __future__ import annotations
@@ -17,15 +20,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from neuron_tui.lesson.content import QuizQuestion
-from neuron_tui.lesson.progress import Progress
+from neuron_tui.lesson.progress import Progress, merge
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.serve.names import learner_key
 from neuron_tui.serve.results import quiz_score
 from neuron_tui.serve.store_records import UNCLAIMED_PREFIX, LearnerRecord, StoreError
 
 if TYPE_CHECKING:
     from neuron_tui.serve.store_records import ClassStore
 
-__all__ = ["STORE_ERRORS", "LiveLearner", "Roster", "learner_row"]
+__all__ = ["STORE_ERRORS", "Fetched", "LiveLearner", "Roster", "learner_row"]
 
 log = logging.getLogger("neuron_tui.serve.hub")
 
@@ -50,6 +54,18 @@ class LiveLearner:
     fingerprint: str | None = None
     #: Lesson processes running for this learner now (0: not connected).
     sessions: int = 0
+    #: Whether a lesson of theirs has reported a page to this hub (then the page is live).
+    reported: bool = False
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What the store keeps of one learner, read off the event loop (:meth:`Roster.fetch`)."""
+
+    key: str
+    record: LearnerRecord | None
+    #: The imports still unclaimed (None: not asked).
+    unclaimed: list[LearnerRecord] | None
 
 
 def learner_row(
@@ -100,32 +116,94 @@ class Roster:
                 self.learners[record.key] = self._from_record(record)
 
     def join(self, key: str, name: str, now: float) -> LiveLearner:
-        """The learner `key` whose lesson starts now: known, kept in the store, or new."""
+        """The learner `key` whose lesson starts now, from memory (known, or new): what the
+        store keeps of them arrives later (:meth:`fetch` off the event loop, then
+        :meth:`absorb`)."""
         learner = self.learners.get(key)
         if learner is None:
-            learner = self._stored(key) or LiveLearner(key, name, first_seen=now)
-            learner.page_since = now
+            learner = LiveLearner(key, name, first_seen=now, last_seen=now, page_since=now)
             self.learners[key] = learner
         learner.name = name
         return learner
 
-    def sweep(self) -> bool:
-        """Drop learners no longer in the store who are not connected; whether any went."""
-        try:
-            kept = {record.key for record in self.store.learners()}
-        except STORE_ERRORS:
-            return False
+    def fetch(self, key: str, unclaimed: bool) -> Fetched:
+        """What the store keeps of `key` (claiming their imported file, if any) and, when
+        the roster shows `unclaimed` imports, which are still unclaimed. Store calls only:
+        made in the store's thread; :meth:`absorb` applies the result."""
+        record = self.store.learner(key)
+        still = None
+        if unclaimed:
+            still = [one for one in self.store.learners() if not one.claimed]
+        return Fetched(key, record, still)
+
+    def absorb(self, fetched: Fetched) -> None:
+        """Merge what the store keeps of a learner into the live one (never losing what
+        their lesson reported meanwhile)."""
+        if fetched.unclaimed is not None:
+            # The learner may have just claimed an imported file: it is not a row of its own
+            # any more.
+            for stale in [k for k in self.learners if k.startswith(UNCLAIMED_PREFIX)]:
+                del self.learners[stale]
+            for record in fetched.unclaimed:
+                self.learners[record.key] = self._from_record(record)
+        learner = self.learners.get(fetched.key)
+        if learner is None or fetched.record is None:
+            return
+        self._merge(learner, fetched.record, take_page=not learner.reported)
+
+    def refresh(self, records: list[LearnerRecord]) -> bool:
+        """Bring the learners not connected here up to the store (other nodes' learners
+        and saves; imports), drop those `neuron-tui class forget` removed; whether any
+        changed. Connected learners are this hub's own: their lesson is the truth."""
+        changed = False
+        kept = set()
+        for record in records:
+            kept.add(record.key)
+            learner = self.learners.get(record.key)
+            if learner is None:
+                self.learners[record.key] = self._from_record(record)
+                changed = True
+            elif not learner.sessions:
+                before = (learner.name, learner.progress, learner.page, learner.last_seen,
+                          learner.last_activity, learner.fingerprint)
+                self._merge(learner, record, take_page=True)
+                changed = changed or before != (learner.name, learner.progress, learner.page,
+                                                learner.last_seen, learner.last_activity,
+                                                learner.fingerprint)
         gone = [k for k, one in self.learners.items() if not one.sessions and k not in kept]
         for key in gone:
             del self.learners[key]
-        return bool(gone)
+        return changed or bool(gone)
 
-    def anonymous_name(self) -> str:
-        """A name no learner has yet: "web 1", "web 2" ..."""
-        number = 1 + sum(1 for key in self.learners if key.startswith(ANONYMOUS_PREFIX))
-        while f"{ANONYMOUS_PREFIX}{number}" in self.learners:
+    def _merge(self, learner: LiveLearner, record: LearnerRecord, take_page: bool) -> None:
+        mine = Progress.from_dict(learner.progress, self.lesson)
+        # The newer side's resume page wins: the store's, unless this hub's lesson reported.
+        merged = merge(record.progress, mine) if take_page else merge(mine, record.progress)
+        if merged != mine:  # a new learner's progress stays {} until they do something
+            learner.progress = merged.to_dict()
+        if record.first_seen:
+            learner.first_seen = min(learner.first_seen or record.first_seen, record.first_seen)
+        learner.last_seen = max(learner.last_seen, record.last_seen)
+        if record.last_activity is not None:
+            learner.last_activity = max(learner.last_activity or 0.0, record.last_activity)
+        learner.fingerprint = learner.fingerprint or record.fingerprint
+        if not learner.sessions:
+            learner.name = record.name
+        if take_page:
+            page = record.page if record.page and self.lesson.has_page(record.page) else None
+            page = page or record.progress.resume_page
+            if page != learner.page and self.lesson.has_page(page):
+                learner.page, learner.page_since = page, record.last_seen
+
+    def anonymous_name(self, node: str = "") -> str:
+        """A name no learner has yet: "web 1", "web 2" ...; with `node` (nodes sharing a
+        store, each numbering its own tabs), "web NODE-1" ..., so two never meet."""
+        prefix = f"{ANONYMOUS_PREFIX}{node}-" if node else ANONYMOUS_PREFIX
+        key_prefix = learner_key(prefix)
+        number = 1 + sum(1 for key in self.learners if key.startswith(key_prefix))
+        while learner_key(f"{prefix}{number}") in self.learners:
             number += 1
-        return f"{ANONYMOUS_PREFIX}{number}"
+        return f"{prefix}{number}"
 
     def has_started(self, learner: LiveLearner) -> bool:
         """Whether the learner has been anywhere past the opening."""
@@ -138,24 +216,6 @@ class Roster:
             learner_row(self.learners[key], quiz, self.lesson, node)
             for key in sorted(self.learners)
         ]
-
-    def _stored(self, key: str) -> LiveLearner | None:
-        """A learner the store keeps under `key` (claiming their imported file, if any)."""
-        try:
-            record = self.store.learner(key)
-        except STORE_ERRORS as error:
-            log.error("cannot read %s from the class store: %s", key, error)
-            return None
-        if record is None:
-            return None
-        unclaimed = [k for k in self.learners if k.startswith(UNCLAIMED_PREFIX)]
-        if unclaimed:
-            # The learner may have just claimed an imported file: it is not a row of its own
-            # any more. Reread which imports are still unclaimed.
-            for stale in unclaimed:
-                del self.learners[stale]
-            self.load(unclaimed_only=True)
-        return self._from_record(record)
 
     def _from_record(self, record: LearnerRecord) -> LiveLearner:
         page = record.page if record.page and self.lesson.has_page(record.page) else None

@@ -25,7 +25,7 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,16 @@ from neuron_tui.lesson.progress import Progress, merge
 from neuron_tui.serve.json_import import is_backup_name, read_learner_files
 from neuron_tui.serve.migrations import NewerSchema, migrate
 from neuron_tui.serve.names import learner_file_name, learner_key
+from neuron_tui.serve.store_events import Listener, notify
+from neuron_tui.serve.store_presence import (
+    NodeRecord,
+    Presence,
+    PresenceRecord,
+    clear_learners,
+    publish,
+    read_presence,
+    remove_node,
+)
 from neuron_tui.serve.store_records import (
     UNCLAIMED_PREFIX,
     AnswerRow,
@@ -125,12 +135,17 @@ class PostgresClassStore:
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def _connect(self) -> psycopg.Connection[Any]:
+    def _connect(self, application: str = "neuron-tui") -> psycopg.Connection[Any]:
         """A new connection (autocommit: each change opens its own transaction)."""
         try:
             options = conninfo.conninfo_to_dict(self.url)
             options.setdefault("connect_timeout", str(CONNECT_TIMEOUT_SECONDS))
-            options.setdefault("application_name", "neuron-tui")
+            options.setdefault("application_name", application)
+            # A database host that vanishes without closing the connection (power, network)
+            # is noticed within about 10 s instead of the system's two hours.
+            options.setdefault("keepalives_idle", "5")
+            options.setdefault("keepalives_interval", "2")
+            options.setdefault("keepalives_count", "2")
             db = psycopg.connect(conninfo.make_conninfo(**options), autocommit=True)
             db.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
         except psycopg.Error as error:
@@ -395,6 +410,39 @@ class PostgresClassStore:
     def set_message(self, text: str | None) -> None:
         """Keep the message to everyone (None or empty: none)."""
         self._set({"message": text or None})
+
+    # -- presence and events between nodes --------------------------------------------
+
+    def publish_presence(
+        self, node: NodeRecord, changed: list[PresenceRecord], gone: list[str],
+        reset: bool = False,
+    ) -> None:
+        """Keep `node`'s row and its connected learners (`reset`: drop its old ones first)."""
+        with self._write() as db:
+            # Presence is shown for a second or two, then written again: not worth a flush.
+            db.execute("SET LOCAL synchronous_commit = off")
+            if reset:
+                clear_learners(db, "%s", node.name)
+            publish(db, "%s", node, changed, gone)
+
+    def presence(self, now: float | None = None) -> Presence:
+        """Every node heard from lately and the learners connected to each."""
+        with self._write() as db:
+            return read_presence(db, "%s", time.time() if now is None else now)
+
+    def remove_node(self, name: str) -> None:
+        """The node `name` stops: its row and its learners' go."""
+        with self._write() as db:
+            remove_node(db, "%s", name)
+
+    def announce(self, event: dict[str, object]) -> None:
+        """NOTIFY every node listening on this database of `event` (see store_events)."""
+        with self._write() as db:
+            notify(db, event)
+
+    def listen(self, on_event: Callable[[dict[str, Any]], None]) -> Listener:
+        """Start hearing the other nodes' events on a connection of its own (a thread)."""
+        return Listener(lambda: self._connect("neuron-tui listen"), on_event)
 
     def close(self) -> None:
         """Close the connection."""

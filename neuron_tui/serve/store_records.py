@@ -1,8 +1,9 @@
 """What the class store keeps, as plain records, and the interface every store offers.
 
 The records are what the hub, the class view's command line and the results export
-read; :class:`ClassStore` is the protocol the SQLite store (and, later, a
-PostgreSQL one) implements. Open a store with :func:`neuron_tui.serve.store.open_store`.
+read; :class:`ClassStore` is the protocol the SQLite and PostgreSQL stores implement
+(presence and events between nodes: :mod:`neuron_tui.serve.store_presence`). Open a
+store with :func:`neuron_tui.serve.store.open_store`.
 
 A learner is keyed by :func:`neuron_tui.serve.names.learner_key` of their name (NFC,
 case-folded). A learner imported from a progress file whose exact name cannot be read
@@ -14,15 +15,20 @@ keys are case-folded and the prefix is upper case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from neuron_tui.lesson.progress import Progress
+
+if TYPE_CHECKING:
+    from neuron_tui.serve.store_presence import NodeRecord, Presence, PresenceRecord
 
 __all__ = [
     "UNCLAIMED_PREFIX",
     "AnswerRow",
     "ClassStore",
+    "EventListener",
     "LearnerRecord",
     "Pacing",
     "StoreError",
@@ -85,6 +91,13 @@ class AnswerRow:
     answered_at: float | None
 
 
+class EventListener(Protocol):
+    """What :meth:`ClassStore.listen` returns: a listener running until closed."""
+
+    def close(self, timeout: float = ...) -> None:
+        """Stop listening."""
+
+
 class ClassStore(Protocol):
     """A served class's progress store (the hub is its only writer while serving)."""
 
@@ -127,6 +140,24 @@ class ClassStore(Protocol):
 
     def forget(self, name: str) -> bool:
         """Remove one learner's data (store and progress file); False if none was kept."""
+
+    def publish_presence(
+        self, node: NodeRecord, changed: list[PresenceRecord], gone: list[str],
+        reset: bool = False,
+    ) -> None:
+        """Keep `node`'s row and its connected learners (store_presence)."""
+
+    def presence(self, now: float | None = None) -> Presence:
+        """Every node heard from lately and the learners connected to each."""
+
+    def remove_node(self, name: str) -> None:
+        """The node `name` stops: its row and its learners' go."""
+
+    def announce(self, event: dict[str, Any]) -> None:
+        """Tell every other node of `event` (a pacing change); nothing on a one-node store."""
+
+    def listen(self, on_event: Callable[[dict[str, Any]], None]) -> EventListener | None:
+        """Hear the other nodes' events (None: no other node can share this store)."""
 
     def close(self) -> None:
         """Release the database."""

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,15 @@ from neuron_tui.lesson.progress import Progress, merge
 from neuron_tui.serve.json_import import is_backup_name, read_learner_files
 from neuron_tui.serve.migrations import NewerSchema, migrate
 from neuron_tui.serve.names import learner_file_name, learner_key
+from neuron_tui.serve.store_presence import (
+    NodeRecord,
+    Presence,
+    PresenceRecord,
+    clear_learners,
+    publish,
+    read_presence,
+    remove_node,
+)
 from neuron_tui.serve.store_records import (
     UNCLAIMED_PREFIX,
     AnswerRow,
@@ -342,6 +351,35 @@ class SqliteClassStore:
     def set_message(self, text: str | None) -> None:
         """Keep the message to everyone (None or empty: none)."""
         self._set({"message": text or None})
+
+    # -- presence and events (one node: the events go nowhere) --------------------------
+
+    def publish_presence(
+        self, node: NodeRecord, changed: list[PresenceRecord], gone: list[str],
+        reset: bool = False,
+    ) -> None:
+        """Keep `node`'s row and its connected learners (`reset`: drop its old ones first)."""
+        with self._write() as db:
+            if reset:
+                clear_learners(db, "?", node.name)
+            publish(db, "?", node, changed, gone)
+
+    def presence(self, now: float | None = None) -> Presence:
+        """Every node heard from lately and the learners connected to each."""
+        with self._write() as db:
+            return read_presence(db, "?", time.time() if now is None else now)
+
+    def remove_node(self, name: str) -> None:
+        """The node `name` stops: its row and its learners' go."""
+        with self._write() as db:
+            remove_node(db, "?", name)
+
+    def announce(self, event: dict[str, object]) -> None:
+        """Tell the other nodes about `event`: there are none on a SQLite store."""
+
+    def listen(self, on_event: Callable[[dict[str, Any]], None]) -> None:
+        """No other node can write to this store: nothing to listen to."""
+        return None
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite on the last close)."""

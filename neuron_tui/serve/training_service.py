@@ -2,7 +2,8 @@
 
 The seeded models of the lesson give the same result for the same settings, so the
 server trains each combination once and hands the result to every lesson that asks.
-The service listens on a Unix socket (its folder 0700, the socket 0600) whose path
+The service listens on a private Unix socket (:mod:`neuron_tui.serve.run_sockets`:
+its folder 0700, the socket 0600, connections of this user only) whose path
 lessons get in ``NEURON_TUI_TRAINING_SOCKET``; a lesson sends one request as a line
 of JSON and reads lines back (see :mod:`neuron_tui.lesson.shared_training`).
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from neuron_tui.lesson.training_protocol import MAX_LINE, SOCKET_ENV, decode, encode
+from neuron_tui.serve.run_sockets import fits, listen_private, peer_is_this_user
 
 __all__ = ["SOCKET_ENV", "TrainingService", "socket_path_in"]
 
@@ -54,9 +56,6 @@ WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THRE
 WORKER_BOOT = ("import os, runpy; runpy.run_module(os.environ.pop('NEURON_TUI_WORKER_MODULE'), "
                "run_name='__main__', alter_sys=True)")
 
-
-#: The longest socket path that binds everywhere (Linux allows 107 bytes).
-MAX_SOCKET_PATH = 100
 #: The name of a temporary socket folder starts so.
 TEMP_PREFIX = "neuron-tui-training-"
 
@@ -66,7 +65,7 @@ def socket_path_in(state_dir: Path | None) -> Path:
     temporary folder when there is no state folder or its path is too long to bind."""
     if state_dir is not None:
         path = state_dir / "run" / "training.sock"
-        if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
+        if fits(path):
             return path
     return Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) / "training.sock"
 
@@ -127,19 +126,9 @@ class TrainingService:
         return {SOCKET_ENV: str(self.socket_path)}
 
     async def start(self) -> None:
-        """Listen on the socket (a stale one from a crashed server is replaced)."""
-        folder = self.socket_path.parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(folder, 0o700)
-        with contextlib.suppress(FileNotFoundError):
-            self.socket_path.unlink()
-        old_umask = os.umask(0o177)  # the socket is born 0600: no moment it is open
-        try:
-            self._server = await asyncio.start_unix_server(
-                self._serve_client, path=str(self.socket_path), limit=MAX_LINE)
-        finally:
-            os.umask(old_umask)
-        os.chmod(self.socket_path, 0o600)
+        """Listen on the socket (a stale one from a crashed server is replaced); a
+        RunSocketError (an OSError, one line) when it cannot be opened."""
+        self._server = await listen_private(self.socket_path, self._serve_client, limit=MAX_LINE)
         self._runner = asyncio.create_task(self._run_jobs())
 
     async def warm_up(self) -> None:
@@ -170,6 +159,8 @@ class TrainingService:
         if task is not None:
             self._clients.add(task)
         try:
+            if not peer_is_this_user(writer):
+                return
             line = await asyncio.wait_for(reader.readline(), REQUEST_TIMEOUT)
             try:
                 request = decode(line)

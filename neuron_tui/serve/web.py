@@ -59,6 +59,8 @@ def serve_web(
     state_dir: Path | None = None,
     class_view: bool = False,
     prefork: bool = True,
+    store: str | None = None,
+    node: str | None = None,
 ) -> int:
     """Serve the lesson until Ctrl+C; returns the exit code.
 
@@ -66,7 +68,10 @@ def serve_web(
     ``web 1``, ``web 2`` …) and get its pacing; with `class_view` as well, the class
     view runs on this terminal and quitting it stops the server. With `prefork`, each
     tab's lesson is forked from a preloaded process; without, each tab's command
-    imports and runs the lesson itself.
+    imports and runs the lesson itself. `store` is the class store's address (``--store``;
+    None: ``$NEURON_TUI_STORE``, else the state folder's SQLite file): one that cannot be
+    opened is exit code 1, since a node without the school's store would keep progress
+    nobody else sees. `node` names this server in the class view (default host:port).
     """
     import os
     import shutil
@@ -85,7 +90,10 @@ def serve_web(
     if low_bandwidth:
         os.environ["NEURON_TUI_LOW_BANDWIDTH"] = "1"
     url = (public_url or public_url_for(host, port)).rstrip("/")
-    hub_thread = _start_hub(state_dir, content, url, class_view) if state_dir else None
+    node = node or f"{socket.gethostname()}:{port}"
+    hub_thread = _start_hub(state_dir, content, url, class_view, store, node) if state_dir else None
+    if state_dir and hub_thread is None and _shared_store(store):
+        return 1  # _start_hub said why
     if hub_thread is not None and hub_thread.hub.listening:
         # textual-serve gives every tab's lesson a copy of this environment.
         os.environ["NEURON_TUI_CLASS_SOCKET"] = str(hub_thread.hub.lesson_socket)
@@ -134,7 +142,10 @@ def serve_web(
     return 0
 
 
-def _start_hub(state_dir: Path, content: Path | None, url: str, class_view: bool) -> Any:
+def _start_hub(
+    state_dir: Path, content: Path | None, url: str, class_view: bool, store: str | None,
+    node: str,
+) -> Any:
     """The class hub in its own thread (None, and why on stderr, if the store cannot open)."""
     import os
     import signal
@@ -150,14 +161,26 @@ def _start_hub(state_dir: Path, content: Path | None, url: str, class_view: bool
             class_view=class_view,
             # Quitting the view stops the server, as Ctrl+C does.
             on_view_exit=lambda: os.kill(os.getpid(), signal.SIGTERM),
+            store_url=store,
+            node=node,
         )
     except (ClassServerError, OSError) as error:
-        print(f"neuron-tui serve web: no class view or pacing: {error}", file=sys.stderr)
+        if _shared_store(store):
+            print(f"neuron-tui serve web: {error}", file=sys.stderr)
+        else:
+            print(f"neuron-tui serve web: no class view or pacing: {error}", file=sys.stderr)
         return None
     if class_view:
         print(f"neuron-tui: serving the lesson to browsers at {url}", flush=True)
     thread.start()
     return thread
+
+
+def _shared_store(store: str | None) -> bool:
+    """Whether a store other than the state folder's SQLite file was asked for."""
+    import os
+
+    return bool(store or os.environ.get("NEURON_TUI_STORE", "").strip())
 
 
 def _log_file(state_dir: Path) -> Any:

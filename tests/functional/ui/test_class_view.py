@@ -346,3 +346,48 @@ def test_forty_learners_at_80x24(snap_compare, hub: FakeHub) -> None:  # type: i
         await pilot.pause()
 
     assert snap_compare(view, terminal_size=SIZE, run_before=loaded)
+
+
+def three_nodes() -> dict[str, Any]:
+    """The full class spread over three nodes; node "c" went silent 40 s ago."""
+    snapshot = forty_learners()
+    names = ["a", "b", "c"]
+    for index, person in enumerate(snapshot["learners"]):
+        person["node"] = names[index % 3]
+        if names[index % 3] == "c":
+            person.update(connected=False, last_seen=NOW - 40)
+    snapshot["nodes"] = [
+        {"name": "a", "sessions": 13, "max_sessions": 40, "load": 0.82, "gone": False},
+        {"name": "b", "sessions": 12, "max_sessions": 40, "load": 1.5, "gone": False},
+        {"name": "c", "sessions": 13, "max_sessions": 40, "load": 0.4, "gone": True,
+         "heartbeat": NOW - 40},
+    ]
+    return snapshot
+
+
+async def test_each_node_has_a_summary_line_and_a_gone_node_says_so(hub: FakeHub) -> None:
+    hub.send(three_nodes())
+    view = make_view(hub)
+    async with view.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: view.query_one(DataTable).row_count == 40)
+        lines = text_of(view, "#summary").splitlines()
+        assert lines[3:] == ["node a 13/40 load 0.82", "node b 12/40 load 1.50",
+                             "node c gone 40s · 13 last seen"]
+        assert text_of(view, "#title").endswith("sorted by name")
+        await pilot.resize_terminal(120, 24)
+        await until(pilot, lambda: text_of(view, "#title").endswith("40 learners · 3 nodes"))
+        assert text_of(view, "#detail").startswith("Ada · key ")
+        assert "on a" in text_of(view, "#detail")
+
+
+def test_forty_learners_on_three_nodes_at_80x24(snap_compare, hub: FakeHub) -> None:  # type: ignore[no-untyped-def]
+    """The full class on three nodes at 80×24: a line per node, one of them gone."""
+    hub.send(three_nodes())
+    view = make_view(hub)
+
+    async def loaded(pilot: Any) -> None:
+        await until(pilot, lambda: view.query_one(DataTable).row_count == 40)
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+
+    assert snap_compare(view, terminal_size=SIZE, run_before=loaded)

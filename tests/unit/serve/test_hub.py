@@ -3,7 +3,9 @@
 Every test runs a :class:`ClassHub` in the test's event loop with sockets in
 ``tmp_path`` and talks to it as the lesson processes and the class view would
 (docs/class-protocol.md): hello, progress, activity; hello as teacher, bring,
-hold, quiz, message. The store is the class store the server uses.
+hold, quiz, message. The store is the class store the server uses, on SQLite and on
+PostgreSQL (a school's store: the hub is then one node, with events and presence; the
+tests of two nodes are in test_hub_nodes.py).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from neuron_tui.serve.hub import SNAPSHOT_INTERVAL, ClassHub, one_line
 from neuron_tui.serve.hub_wire import MAX_BACKLOG, MAX_LINE, HubSocketError, Peer
 from neuron_tui.serve.names import learner_file_name
 from neuron_tui.serve.roster import LiveLearner, learner_row
-from neuron_tui.serve.store import ClassStore, open_store
+from neuron_tui.serve.store import STORE_VARIABLE, ClassStore, open_store
 
 QUIZ = load_content().quiz
 
@@ -78,9 +80,17 @@ class Client:
         self.writer.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """Where the test's class store is: the state folder's SQLite file (None), or a fresh
+    PostgreSQL database (then the hub runs as one node of a school: events, presence)."""
+    monkeypatch.delenv(STORE_VARIABLE, raising=False)
+    return request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[ClassStore]:
-    store = open_store(tmp_path)
+def store(tmp_path: Path, store_url: str | None) -> Iterator[ClassStore]:
+    store = open_store(tmp_path, store_url)
     yield store
     store.close()
 
@@ -231,6 +241,7 @@ async def test_progress_reaches_the_store_and_the_view_with_events(
         if ada["page"] == "part06" and ada["quiz_answered"] == 2:
             break
         assert time.monotonic() < deadline
+    await hub.flush()  # the store is written off the event loop, in order
     assert ada["connected"] and ada["parts_done"] == ["part01", "part02"]
     assert ada["self_checks"] == ["part02-by-hand"]
     assert ada["answers"] == answers and ada["missed"] == ["2"]
@@ -256,6 +267,7 @@ async def test_two_sessions_of_one_learner_never_drop_an_answer(
     later.answer("3", 2, now=2000.0)
     await second.send({"t": "progress", "progress": later.to_dict(), "page": "part06"})
     await asyncio.sleep(0.2)
+    await hub.flush()
     record = store.learner("ada")
     assert record is not None and record.progress.quiz_answers == {"1": 1, "3": 2}
     first.close()
@@ -276,6 +288,7 @@ async def test_activity_is_the_last_activity_and_leaving_is_seen(
         snapshot = await teacher.read_until("class")
     ada = row(snapshot, "ada")
     assert ada["last_activity"] >= before and ada["page_since"] >= before
+    await hub.flush()
     record = store.learner("ada")
     assert record is not None and record.last_activity is not None
     assert record.last_activity >= before
@@ -294,7 +307,9 @@ async def test_anonymous_lessons_sharing_the_door_token_are_learners_of_their_ow
     first = await Client.open(hub.lesson_socket, {"t": "hello", "token": door})
     second = await Client.open(hub.lesson_socket, {"t": "hello", "token": door})
     names = {(await first.read())["name"], (await second.read())["name"]}
-    assert names == {"web 1", "web 2"}
+    # On a school's store, each node numbers its own tabs.
+    prefix = f"web {hub.node}-" if hub.shared else "web "
+    assert names == {f"{prefix}1", f"{prefix}2"}
     assert hub.sessions == 2 and door not in hub.tokens
     first.close()
     deadline = time.monotonic() + 2
@@ -338,6 +353,7 @@ async def test_bring_moves_connected_learners_and_new_ones_start_there(
     await teacher.send({"t": "bring", "part": 4})
     goto = await ada.read_until("goto")
     assert goto["part"] == 4 and "Part 04" in goto["why"]
+    await hub.flush()
     assert store.pacing().start == 4
     newcomer, _ = await lesson(hub, "cleo")
     assert (await newcomer.read_until("goto"))["part"] == 4
@@ -400,6 +416,7 @@ async def test_a_message_reaches_everyone_as_one_short_line(
     await teacher.send({"t": "message", "text": "  Look\n at the\tboard " + "!" * 300})
     text = (await ada.read_until("message"))["text"]
     assert text.startswith("Look at the board !") and len(text) == 200
+    await hub.flush()
     assert store.message() == text
     _, welcome = await lesson(hub, "later")
     assert welcome["message"] == text
@@ -458,13 +475,13 @@ async def test_export_writes_the_results_into_the_state_folder_and_says_where(
 
 
 async def test_a_learner_claims_their_imported_progress_file_when_they_log_in(
-    tmp_path: Path,
+    tmp_path: Path, store_url: str | None
 ) -> None:
     learners = tmp_path / "learners"
     learners.mkdir()
     old = progress_on("part04", {"1": 1}, done=["part01", "part02", "part03"])
     ProgressStore(learners / f"{learner_file_name('Ada Lovelace')}.json").save(old)
-    store = open_store(tmp_path)  # an older server's files: imported on the first start
+    store = open_store(tmp_path, store_url)  # an older server's files: imported at first
     hub = ClassHub(tmp_path, store, QUIZ)
     await hub.start()
     try:
@@ -481,7 +498,7 @@ async def test_a_learner_claims_their_imported_progress_file_when_they_log_in(
 
 
 async def test_a_learner_forgotten_beside_the_server_leaves_the_view_once_gone(
-    tmp_path: Path, store: ClassStore, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store: ClassStore, store_url: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(hub_module, "SWEEP_INTERVAL", 0.05)
     hub = ClassHub(tmp_path, store, QUIZ)
@@ -491,10 +508,13 @@ async def test_a_learner_forgotten_beside_the_server_leaves_the_view_once_gone(
         bob = hub.register("bob")
         teacher, first = await view(hub)
         assert {row["name"] for row in first["learners"]} == {"ada", "bob"}
-        beside = open_store(tmp_path)  # as `neuron-tui class forget` does, in its own process
+        await hub.flush()  # the joins are kept (off the event loop) before the forget
+        beside = open_store(tmp_path, store_url)  # as `neuron-tui class forget` does
         assert beside.forget("ada") and beside.forget("bob")
         beside.close()
         snapshot = await teacher.read_until("class")
+        while "ada" in [row["name"] for row in snapshot["learners"]]:
+            snapshot = await teacher.read_until("class")
         # bob is still connected: his row stays until he leaves; ada's goes.
         assert [row["name"] for row in snapshot["learners"]] == ["bob"]
         hub.unregister(bob)

@@ -2,13 +2,16 @@
 
 `upgrade_from` builds a database at an older version with the real migrations, puts
 data in it, then opens it with a longer list: the pattern each new migration's test
-follows (the v1→v2 test below uses a no-op-style migration that adds a column).
+follows (the harness test below uses a made-up next migration that adds a column). The
+real v1→v2 step (presence) is tested from a version-1 database on both stores.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,9 +25,12 @@ from neuron_tui.serve.migrations import (
     version_of,
 )
 from neuron_tui.serve.store import DATABASE_NAME, StoreError, open_store
+from neuron_tui.serve.store_presence import NodeRecord, Presence, PresenceRecord
 
+LATEST = latest_version()
 #: A next version for the harness: adds a column and keeps every row.
-V2 = Migration(2, "a nickname per learner", ("ALTER TABLE learners ADD COLUMN nickname TEXT",))
+NEXT = Migration(LATEST + 1, "a nickname per learner",
+                 ("ALTER TABLE learners ADD COLUMN nickname TEXT",))
 
 
 def upgrade_from(path: Path, version: int, to: tuple[Migration, ...]) -> int:
@@ -66,40 +72,76 @@ def test_reopening_does_not_import_again(tmp_path: Path) -> None:
     store.close()
 
 
-def test_v1_to_v2_keeps_every_row(tmp_path: Path) -> None:
+def test_the_next_version_keeps_every_row(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.save_progress("ada", "Ada", {"quiz_answers": {"1": 3}, "quiz_answered_at": {"1": 7.0}},
                         "part06", 8.0)
     store.set_pacing(2, False)
     store.close()
     path = tmp_path / DATABASE_NAME
-    assert upgrade_from(path, 1, (*MIGRATIONS, V2)) == 1
+    assert upgrade_from(path, LATEST, (*MIGRATIONS, NEXT)) == LATEST
     db = sqlite3.connect(path)
-    assert version_of(db) == 2
+    assert version_of(db) == LATEST + 1
     assert db.execute("SELECT learner_key, name, nickname FROM learners").fetchall() == [
         ("ada", "Ada", None),
     ]
     assert db.execute("SELECT question, option_index FROM answers").fetchall() == [("1", 3)]
     # Migrating again is a no-op: nothing applied twice.
-    assert upgrade_from(path, 2, (*MIGRATIONS, V2)) == 2
-    assert db.execute("SELECT COUNT(*) FROM schema_version").fetchone() == (2,)
+    assert upgrade_from(path, LATEST + 1, (*MIGRATIONS, NEXT)) == LATEST + 1
+    assert db.execute("SELECT COUNT(*) FROM schema_version").fetchone() == (LATEST + 1,)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_version_1_store_gains_presence_and_keeps_every_row(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    """What a store written by the previous neuron-tui (schema 1) becomes when opened."""
+    url = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
+    mark = "%s" if url else "?"
+    if url is None:
+        db: Any = sqlite3.connect(tmp_path / DATABASE_NAME, isolation_level=None)
+    else:
+        import psycopg
+
+        db = psycopg.connect(url, autocommit=True)
+    with contextlib.closing(db):
+        assert migrate(db, MIGRATIONS[:1], placeholder=mark) == 0
+        db.execute(f"INSERT INTO learners VALUES ({', '.join([mark] * 8)})",
+                   ("ada", "Ada", '{"quiz_answers": {"1": 3}}', "part06", 5.0, 8.0, None, None))
+        db.execute(f"INSERT INTO answers VALUES ({mark}, {mark}, {mark}, {mark})",
+                   ("ada", "1", 3, None))
+        db.execute(f"INSERT INTO class_settings VALUES ({mark}, {mark})", ("hold", "3"))
+    store = open_store(tmp_path, url)
+    try:
+        record = store.learner("ada")
+        assert record is not None and record.progress.quiz_answers == {"1": 3}
+        assert record.page == "part06" and store.pacing().hold == 3
+        assert [(row.key, row.option) for row in store.answers()] == [("ada", 3)]
+        # The new tables work: a node and its learner, read back.
+        node = NodeRecord("node1", 1, 40, 0.5, 1.0, 9.0)
+        store.publish_presence(node, [PresenceRecord("node1", "ada", "Ada", "part06", 8.0,
+                                                     9.0, 1)], [])
+        assert store.presence(now=10.0) == Presence((node,), (
+            PresenceRecord("node1", "ada", "Ada", "part06", 8.0, 9.0, 1),))
+    finally:
+        store.close()
 
 
 def test_a_failing_migration_leaves_the_old_schema(tmp_path: Path) -> None:
     open_store(tmp_path).close()
-    broken = Migration(2, "broken", ("ALTER TABLE learners ADD COLUMN x TEXT", "NOT SQL"))
+    broken = Migration(LATEST + 1, "broken", ("ALTER TABLE learners ADD COLUMN x TEXT", "NOT SQL"))
     path = tmp_path / DATABASE_NAME
     with pytest.raises(sqlite3.OperationalError):
-        upgrade_from(path, 1, (*MIGRATIONS, broken))
+        upgrade_from(path, LATEST, (*MIGRATIONS, broken))
     db = sqlite3.connect(path)
-    assert version_of(db) == 1
+    assert version_of(db) == LATEST
     columns = [row[1] for row in db.execute("PRAGMA table_info(learners)")]
     assert "x" not in columns
 
 
 def test_a_database_from_a_newer_neuron_tui_is_refused_in_one_line(tmp_path: Path) -> None:
     open_store(tmp_path).close()
-    upgrade_from(tmp_path / DATABASE_NAME, 1, (*MIGRATIONS, V2))
+    upgrade_from(tmp_path / DATABASE_NAME, LATEST, (*MIGRATIONS, NEXT))
     with pytest.raises(StoreError, match="newer neuron-tui") as raised:
         open_store(tmp_path)
     assert "\n" not in str(raised.value)

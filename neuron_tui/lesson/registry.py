@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from neuron_tui.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class SelfCheck:
@@ -151,10 +153,10 @@ class Lesson:
         for page in self.pages:
             for check in page.self_checks:
                 if check.id == check_id:
-                    return check.name
+                    return _(check.name)
         for page in self.parts:
             if check_id.startswith(page.key):
-                return f"Self-check in Part {page.number_text}"
+                return _("Self-check in Part {number}").format(number=page.number_text)
         return check_id
 
     def with_options(self, key: str, **options: Any) -> Lesson:
@@ -182,10 +184,11 @@ LESSON = Lesson((
              "neuron_tui.screens.parts.opening:OpeningScreen"),
     _part(1, "The atom", "AtomScreen"),
     _part(2, "Build a neuron", "BuildNeuronScreen",
-          SelfCheck("part02-by-hand", "Reached 95% and a loss of at most 0.30 by hand in Part 02"),
+          SelfCheck("part02-by-hand",
+                    N_("Reached 95% and a loss of at most 0.30 by hand in Part 02")),
           # The goal before it needed all three sliders: kept so progress files that met it
           # still name it. Part 02 asks for the first check only.
-          SelfCheck("part02-90", "Reached 90% by hand in Part 02")),
+          SelfCheck("part02-90", N_("Reached 90% by hand in Part 02"))),
     _part(3, "Gradient descent", "GradientDescentScreen"),
     _part(4, "Why depth wins", "DepthScreen"),
     _part(5, "The proof", "ProofScreen"),

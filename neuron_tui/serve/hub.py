@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from neuron_tui.i18n import _
 from neuron_tui.lesson.content import QuizQuestion
 from neuron_tui.lesson.progress import Progress, merge
 from neuron_tui.lesson.registry import LESSON, Lesson
@@ -348,7 +349,8 @@ class ClassHub:
         """Move every connected learner to `part`; an error text when it cannot be done."""
         number = self._part_number(part)
         if number is None:
-            return f"there is no part {part}: choose {self.lesson.part_range}"
+            return _("there is no part {part}: choose {parts}").format(
+                part=part, parts=self.lesson.part_range)
         pacing = self._pacing()
         # Bringing the class somewhere opens the way there: a hold or a closed quiz before
         # it would make the lessons refuse the teacher's own move.
@@ -372,7 +374,8 @@ class ClassHub:
         """Hold the class at `part` (None: release)."""
         number = self._part_number(part)
         if part is not None and number is None:
-            return f"there is no part {part}: choose {self.lesson.part_range}"
+            return _("there is no part {part}: choose {parts}").format(
+                part=part, parts=self.lesson.part_range)
         self._set_pacing(number, self._pacing()["quiz_open"])
         log.info("the teacher %s", f"holds at Part {number:02d}" if number else "released the hold")
         return None
@@ -380,7 +383,7 @@ class ClassHub:
     def open_quiz(self, is_open: Any) -> str | None:
         """Open or close the quiz."""
         if not isinstance(is_open, bool):
-            return "say whether the quiz is open (true or false)"
+            return _("say whether the quiz is open (true or false)")
         self._set_pacing(self._pacing()["hold"], is_open)
         log.info("the teacher %s the quiz", "opened" if is_open else "closed")
         return None
@@ -389,9 +392,9 @@ class ClassHub:
         """Send one line to everyone now, and to everyone who connects later."""
         line = one_line(text) if isinstance(text, str) else ""
         if not line:
-            return "the message is empty"
+            return _("the message is empty")
         if not self._store("set_message", line):
-            return "the message could not be kept in the class store"
+            return _("the message could not be kept in the class store")
         for peer in list(self.lesson_peers.values()):
             peer.send({"t": "message", "text": line})
         log.info("the teacher said: %s", line)
@@ -405,7 +408,7 @@ class ClassHub:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             answers, summary = export_results(self.store, target, self.quiz)
         except STORE_ERRORS as error:
-            return f"the results could not be written: {error}"
+            return _("the results could not be written: {error}").format(error=error)
         log.info("results written to %s and %s", answers, summary)
         peer.send({"t": "exported", "answers": str(answers), "summary": str(summary)})
         return None

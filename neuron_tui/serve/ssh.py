@@ -35,6 +35,7 @@ from typing import Any
 import asyncssh
 
 from neuron_tui.compat import explain_refused_user_names, ssh_transport_backlog
+from neuron_tui.i18n import N_, _, language, ngettext
 from neuron_tui.serve.auth import AuthPolicy, LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.child import LessonChild
 from neuron_tui.serve.forkserver import ForkServer
@@ -73,10 +74,11 @@ LEARNERS_FOLDER = "learners"
 OUTPUT_HIGH_WATER = 64 * 1024
 #: ... and is read again once the backlog is below this.
 OUTPUT_LOW_WATER = 16 * 1024
-#: Told to a learner whose lesson was ended by a signal (e.g. out of memory).
-LESSON_STOPPED = (
-    "\r\nneuron-tui: the lesson was stopped (it may have run out of memory); "
-    "your progress up to the last step is saved\r\n"
+#: Told to a learner whose lesson was ended by a signal (e.g. out of memory); translated
+#: where it is written, as every line the server says (in the teacher's language).
+LESSON_STOPPED = N_(
+    "neuron-tui: the lesson was stopped (it may have run out of memory); "
+    "your progress up to the last step is saved"
 )
 #: The only terminal names passed to the lesson as TERM.
 _SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
@@ -185,15 +187,11 @@ class Classroom:
         if server in self.connections:
             return None
         if len(self.connections) >= self.config.max_sessions:
-            return (
-                f"neuron-tui: the class is full ({self.config.max_sessions} learners); "
-                "please try again in a minute"
-            )
+            return _("neuron-tui: the class is full ({n} learners); please try again in a "
+                     "minute").format(n=self.config.max_sessions)
         if self.per_address.get(server.address, 0) >= self.config.max_per_address:
-            return (
-                f"neuron-tui: too many sessions from your address "
-                f"({self.config.max_per_address}); close one first"
-            )
+            return _("neuron-tui: too many sessions from your address ({n}); close one first"
+                     ).format(n=self.config.max_per_address)
         self.connections.add(server)
         self.per_address[server.address] = self.per_address.get(server.address, 0) + 1
         return None
@@ -297,10 +295,10 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
 
     def exec_requested(self, command: str) -> bool:
         # Accepted only to say why nothing runs; the command itself is never used.
-        self.refusal = (
+        self.refusal = _(
             "neuron-tui: this server runs only the lesson, not commands; "
-            f"connect with: ssh -t -p {self.server.port} NAME@HOST"
-        )
+            "connect with: ssh -t -p {port} NAME@HOST"
+        ).format(port=self.server.port)
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
@@ -321,10 +319,10 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         assert self.chan is not None
         if self.refusal is None and self.term is None:
-            self.refusal = (
+            self.refusal = _(
                 "neuron-tui: the lesson needs a terminal; "
-                f"connect with: ssh -t -p {self.server.port} NAME@HOST"
-            )
+                "connect with: ssh -t -p {port} NAME@HOST"
+            ).format(port=self.server.port)
         if self.refusal is not None:
             log.info("refused a session from %s: %s", self.server.address, self.refusal)
             self.chan.write_stderr((self.refusal + "\r\n").encode())
@@ -334,7 +332,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         argv, env = self._argv_env(self.term)
         if not argv:
             log.info("refused the class view to %s: the hub is not listening", self.server.address)
-            self.chan.write_stderr((VIEW_UNAVAILABLE + "\r\n").encode())
+            self.chan.write_stderr((_(VIEW_UNAVAILABLE) + "\r\n").encode())
             self.chan.exit(1)
             return
         cols, rows = self.size[0], self.size[1]
@@ -362,7 +360,8 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             if self.chan is not None:
                 with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
                     self.chan.write_stderr(
-                        b"neuron-tui: the lesson could not start; tell the teacher\r\n"
+                        (_("neuron-tui: the lesson could not start; tell the teacher")
+                         + "\r\n").encode()
                     )
                     self.chan.exit(1)
             return
@@ -390,7 +389,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             python = list(self.classroom.config.lesson_argv)
             limits = self.classroom.config.lesson_limits
             argv, env = view_argv_env(
-                python, hub.teacher_socket, term, self.classroom.learners_dir
+                python, hub.teacher_socket, term, self.classroom.learners_dir, language()
             )
             return (limits.argv() if limits is not None else []) + argv, env
         if hub is not None:
@@ -478,7 +477,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         if self.chan is not None:
             with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
                 if code < 0:
-                    self.chan.write_stderr(LESSON_STOPPED.encode())
+                    self.chan.write_stderr(f"\r\n{_(LESSON_STOPPED)}\r\n".encode())
                 self.chan.exit(code if 0 <= code <= 255 else 1)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -540,7 +539,7 @@ class ClassroomServer(asyncssh.SSHServer):
         elif isinstance(displaced, ClassroomServer) and displaced.conn is not None:
             displaced.conn.disconnect(
                 asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                "neuron-tui: the server is busy with logins; please try again",
+                _("neuron-tui: the server is busy with logins; please try again"),
             )
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -561,12 +560,12 @@ class ClassroomServer(asyncssh.SSHServer):
             check_learner_name(username)
         except UnusableName as error:
             log.info("refused the name %r from %s: %s", username, self.address, error)
-            self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_REFUSAL)
+            self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, _(NAME_REFUSAL))
             return True
         if is_teacher_name(username):
             if self.classroom.teacher_keys is None:
                 log.info("refused the name %r from %s: reserved", username, self.address)
-                self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_RESERVED)
+                self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, _(NAME_RESERVED))
                 return True
             # Only a teacher key opens it: never a password, never the no-auth loopback.
             self.is_teacher = True
@@ -578,8 +577,10 @@ class ClassroomServer(asyncssh.SSHServer):
             minutes = max(1, round(blocked / 60))
             self._refuse(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "neuron-tui: too many wrong passwords from your address; "
-                f"try again in {minutes} minute{'s' if minutes != 1 else ''}",
+                ngettext("neuron-tui: too many wrong passwords from your address; "
+                         "try again in {n} minute",
+                         "neuron-tui: too many wrong passwords from your address; "
+                         "try again in {n} minutes", minutes).format(n=minutes),
             )
             return True
         return self.config.auth_required
@@ -605,7 +606,7 @@ class ClassroomServer(asyncssh.SSHServer):
         if passwords.blocked_for(self.address):
             self._refuse(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "neuron-tui: too many wrong passwords from your address; try again later",
+                _("neuron-tui: too many wrong passwords from your address; try again later"),
             )
             return False
         if expected is not None and hmac.compare_digest(password.encode(), expected.encode()):
@@ -626,7 +627,7 @@ class ClassroomServer(asyncssh.SSHServer):
         if self._wrong_passwords >= policy.attempts_per_connection:
             self._refuse(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "neuron-tui: wrong class password; check it and connect again",
+                _("neuron-tui: wrong class password; check it and connect again"),
             )
         return False
 
@@ -646,8 +647,8 @@ class ClassroomServer(asyncssh.SSHServer):
                 log.info("refused %r from %s: another key's name", self.username, self.address)
                 self._refuse(
                     asyncssh.DISC_ILLEGAL_USER_NAME,
-                    f"neuron-tui: the name {self.username!r} is already used by another "
-                    "learner's key; log in with your own name",
+                    _("neuron-tui: the name {name} is already used by another learner's key; "
+                      "log in with your own name").format(name=repr(self.username)),
                 )
                 return
         reason = self.classroom.admit(self)
@@ -665,7 +666,7 @@ class ClassroomServer(asyncssh.SSHServer):
         if self.session is None and self.conn is not None:
             log.info("closed a connection from %s that opened no lesson", self.address)
             self.conn.disconnect(
-                asyncssh.DISC_BY_APPLICATION, "neuron-tui: this server only runs the lesson"
+                asyncssh.DISC_BY_APPLICATION, _("neuron-tui: this server only runs the lesson")
             )
 
     def session_started(self) -> None:
@@ -708,7 +709,7 @@ async def start_ssh_server(
 ) -> tuple[asyncssh.SSHAcceptor, Classroom, asyncssh.SSHKey]:
     """Listen for learners; returns the acceptor, the shared classroom and the host key."""
     key = load_host_key(config.state_dir)
-    explain_refused_user_names(asyncssh.connection, NAME_REFUSAL)
+    explain_refused_user_names(asyncssh.connection, _(NAME_REFUSAL))
     classroom = classroom or Classroom(config)
     if classroom.training is None:
         training = TrainingService(socket_path_in(config.state_dir))
@@ -791,37 +792,15 @@ async def serve_forever(config: SSHServeConfig, out: Any = None, class_view: boo
     except OSError as error:
         await close_class(hub)
         print(
-            f"neuron-tui serve ssh: cannot listen on {config.host}:{config.port}: "
-            f"{error.strerror or error}",
+            "neuron-tui serve ssh: " + _("cannot listen on {address}: {error}").format(
+                address=f"{config.host}:{config.port}", error=error.strerror or error),
             file=sys.stderr,
         )
         return 1
     port = acceptor.get_port()
     host = connect_host(config.host)
     hub.serving = f"ssh -p {port} NAME@{host}"
-    if config.password is not None:
-        auth = "the class password given with --password"
-    elif config.authorized_keys is not None:
-        auth = f"a key listed in {config.authorized_keys}"
-    else:
-        auth = "nothing (this computer only)"
-    compression = "zlib, uncompressed clients allowed" if config.allow_uncompressed else "zlib"
-    lines = [
-        f"neuron-tui: serving the lesson over SSH on {config.host}:{port}",
-        f"  learners connect with:  ssh -p {port} NAME@{host}",
-        "  (NAME is any name a learner picks; progress is kept per name)",
-        f"  they log in with:       {auth}",
-        f"  host key fingerprint:   {key.get_fingerprint('sha256')} (ED25519)",
-        f"  compression:            {compression}",
-        f"  sessions:               at most {config.max_sessions}, "
-        f"{config.max_per_address} per address",
-        "  each lesson may use:    "
-        + (config.lesson_limits.describe() if config.lesson_limits else "no limits"),
-        f"  progress is kept in:    {classroom.learners_dir}",
-        f"  the class store:        {config.state_dir / 'class.sqlite3'}",
-        *_class_lines(config, port, host, hub),
-        "Press Ctrl+C to stop (every running lesson is ended).",
-    ]
+    lines = _banner(config, port, host, key.get_fingerprint("sha256"), classroom, hub)
     print("\n".join(lines), file=out, flush=True)
 
     stop = asyncio.Event()
@@ -843,25 +822,55 @@ async def serve_forever(config: SSHServeConfig, out: Any = None, class_view: boo
         with contextlib.suppress(Exception):
             await asyncio.wait_for(acceptor.wait_closed(), 5)
         await close_class(hub)
-    print("neuron-tui: server stopped.", file=out, flush=True)
+    print(_("neuron-tui: server stopped."), file=out, flush=True)
     if view is not None and view.failed:
         print(
-            f"neuron-tui serve ssh: the class view stopped (exit {view.returncode}); "
-            f"the server's log is {config.state_dir / 'serve.log'}",
+            "neuron-tui serve ssh: " + _("the class view stopped (exit {code}); the server's "
+                                         "log is {path}").format(
+                code=view.returncode, path=config.state_dir / "serve.log"),
             file=sys.stderr,
         )
         return 1
     return 0
 
 
-def _class_lines(config: SSHServeConfig, port: int, host: str, hub: ClassHub) -> list[str]:
-    """The banner's lines about the teacher's room."""
+def _banner(config: SSHServeConfig, port: int, host: str, fingerprint: str,
+            classroom: Classroom, hub: ClassHub) -> list[str]:
+    """What the server prints when it starts, in the teacher's language (labels aligned)."""
+    if config.password is not None:
+        auth = _("the class password given with --password")
+    elif config.authorized_keys is not None:
+        auth = _("a key listed in {path}").format(path=config.authorized_keys)
+    else:
+        auth = _("nothing (this computer only)")
+    compression = _("zlib, uncompressed clients allowed") if config.allow_uncompressed else "zlib"
+    rows: list[tuple[str, str]] = [
+        (_("learners connect with:"), f"ssh -p {port} NAME@{host}"),
+        ("", _("(NAME is any name a learner picks; progress is kept per name)")),
+        (_("they log in with:"), auth),
+        (_("host key fingerprint:"), f"{fingerprint} (ED25519)"),
+        (_("compression:"), compression),
+        (_("sessions:"), _("at most {total}, {per_address} per address").format(
+            total=config.max_sessions, per_address=config.max_per_address)),
+        (_("each lesson may use:"),
+         config.lesson_limits.describe() if config.lesson_limits else _("no limits")),
+        (_("progress is kept in:"), str(classroom.learners_dir)),
+        (_("the class store:"), str(config.state_dir / "class.sqlite3")),
+    ]
     if not hub.listening:
-        return ["  class view:             not available (see the log)"]
-    lines = [f"  class view:             neuron-tui class --state-dir {config.state_dir}"]
-    if config.teacher_keys is not None:
-        lines.append(f"  or over SSH:            ssh -p {port} teacher@{host}")
-    return lines
+        rows.append((_("class view:"), _("not available (see the log)")))
+    else:
+        rows.append((_("class view:"), f"neuron-tui class --state-dir {config.state_dir}"))
+        if config.teacher_keys is not None:
+            rows.append((_("or over SSH:"), f"ssh -p {port} teacher@{host}"))
+    width = max(len(label) for label, __ in rows) + 2
+    return [
+        _("neuron-tui: serving the lesson over SSH on {address}").format(
+            address=f"{config.host}:{port}"),
+        # The note under the command line stands on its own, two columns in.
+        *(f"  {label:<{width}}{value}" if label else f"  {value}" for label, value in rows),
+        _("Press Ctrl+C to stop (every running lesson is ended)."),
+    ]
 
 
 async def _start_terminal_view(

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neuron_tui import __version__
-from neuron_tui.argparsing import OneLineErrorParser
+from neuron_tui.argparsing import OneLineErrorParser, early_language
+from neuron_tui.i18n import LANGUAGES, SOURCE_LANGUAGE, _
 from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.paths import STATE_DIR_VARIABLE
 
@@ -36,7 +37,7 @@ def content_folder(text: str) -> Path:
     """argparse type for --content: an existing folder."""
     folder = Path(text)
     if not folder.is_dir():
-        raise argparse.ArgumentTypeError(f"{text}: no such folder")
+        raise argparse.ArgumentTypeError(_("{path}: no such folder").format(path=text))
     return folder
 
 
@@ -47,7 +48,8 @@ def part_number_type(lesson: Lesson) -> Callable[[str], int]:
         # int() would also take " 3 ", "+3" and full-width "３": only plain digits count.
         if not (text.isascii() and text.isdigit()):
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a part number ({lesson.part_range})"
+                _("{text} is not a part number ({parts})").format(
+                    text=repr(text), parts=lesson.part_range)
             )
         part = int(text)
         try:
@@ -65,77 +67,89 @@ def build_parser(lesson: Lesson = LESSON) -> argparse.ArgumentParser:
         prog="neuron-tui",
         usage=(
             "neuron-tui [--part N] [--content DIR] [--progress FILE] [--reset-progress]\n"
-            "                  [--ascii] [--no-color] [--low-bandwidth]\n"
+            "                  [--lang CODE] [--ascii] [--no-color] [--low-bandwidth]\n"
             "       neuron-tui check-content [DIR]\n"
-            "       neuron-tui serve {ssh,web} [options]   (teach a class; see serve --help)\n"
-            "       neuron-tui class [export|forget] [options]   (the teacher's room)"
-        ),
-        description=(
+            "       neuron-tui serve {ssh,web} [options]   ({serve})\n"
+            "       neuron-tui class [export|forget] [options]   ({room})"
+        ).replace("{serve}", _("teach a class; see serve --help")).replace(
+            "{room}", _("the teacher's room")),
+        description=_(
             "A terminal lesson: what an artificial neuron is, how gradient descent "
             "trains it, and why a multi-layer network solves what one neuron cannot. "
             "Run without a command to start the lesson."
         ),
-        epilog=(
+        epilog=_(
             "Progress is saved after every step in progress.json under the user's state "
-            f"folder (or ${STATE_DIR_VARIABLE} if set). "
-            f"Keys inside the lesson: n next, p previous, {lesson.number_keys} jump, ? help, "
-            "q quit."
-        ),
+            "folder (or ${variable} if set). "
+            "Keys inside the lesson: n next, p previous, {numbers} jump, ? help, q quit."
+        ).format(variable=STATE_DIR_VARIABLE, numbers=lesson.number_keys),
     )
     parser.add_argument("--version", action="version", version=f"neuron-tui {__version__}")
     parser.add_argument(
         "--part",
         type=part_number_type(lesson),
         metavar="N",
-        help=f"open directly at part N ({lesson.part_range}) instead of the opening screen",
+        help=_("open directly at part N ({parts}) instead of the opening screen").format(
+            parts=lesson.part_range),
     )
     parser.add_argument(
         "--content",
         type=content_folder,
         metavar="DIR",
-        help="use the lesson text and quiz in DIR instead of the built-in content/",
+        help=_("use the lesson text and quiz in DIR instead of the built-in content/"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=sorted(LANGUAGES),
+        metavar="CODE",
+        help=_("the lesson's language: {languages}; default: the one picked on the opening "
+               "screen, else the locale's (LC_ALL, LC_MESSAGES, LANG), else English").format(
+            languages=", ".join(f"{code} ({name})" for code, name in sorted(LANGUAGES.items()))),
     )
     parser.add_argument(
         "--progress",
         type=Path,
         metavar="FILE",
-        help="keep the learner's progress in FILE instead of the default progress.json",
+        help=_("keep the learner's progress in FILE instead of the default progress.json"),
     )
     parser.add_argument(
         "--reset-progress",
         action="store_true",
-        help="start the lesson over (the old progress file is kept as a backup beside it)",
+        help=_("start the lesson over (the old progress file is kept as a backup beside it)"),
     )
-    looks = parser.add_argument_group("how the lesson draws")
+    looks = parser.add_argument_group(_("how the lesson draws"))
     looks.add_argument(
         "--ascii",
         action="store_true",
-        help="draw with plain ASCII only: no braille, box drawing or Greek letters "
-        "(chosen automatically when the terminal's encoding has no Unicode; "
-        "also NEURON_TUI_ASCII=1)",
+        help=_("draw with plain ASCII only: no braille, box drawing or Greek letters "
+               "(chosen automatically when the terminal's encoding has no Unicode; "
+               "also NEURON_TUI_ASCII=1)"),
     )
     looks.add_argument(
         "--no-color",
         action="store_true",
-        help="no colour at all; classes, wrong points and shading differ by glyph "
-        "(also the NO_COLOR environment variable)",
+        help=_("no colour at all; classes, wrong points and shading differ by glyph "
+               "(also the NO_COLOR environment variable)"),
     )
     looks.add_argument(
         "--low-bandwidth",
         action="store_true",
-        help="for slow links: 16 colours, no animations, training drawn at most 4 "
-        "frames a second (also NEURON_TUI_LOW_BANDWIDTH=1)",
+        help=_("for slow links: 16 colours, no animations, training drawn at most 4 "
+               "frames a second (also NEURON_TUI_LOW_BANDWIDTH=1)"),
     )
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=OneLineErrorParser
     )
     check = commands.add_parser(
         "check-content",
-        help="check a content folder (every part, the quiz) and exit: 0 valid, 1 invalid",
-        description=(
+        help=_("check a content folder (every part, the quiz) and exit: 0 valid, 1 invalid"),
+        description=_(
             "Check a lesson content folder: every part's page present, the quiz "
-            "well-formed, every option explained. Each problem is printed with its "
-            "file and line; the exit code is 1 when there are any."
+            "well-formed, every option explained; and each translation in it (DIR/<lang>/, "
+            "only --lang's if given; DIR may be one): every page with the same sections, "
+            "every question with the same options and right answer, every string of the "
+            "program translated. Each problem is printed with its file and line; the exit "
+            "code is 1 when there are any."
         ),
     )
     check.add_argument(
@@ -143,7 +157,7 @@ def build_parser(lesson: Lesson = LESSON) -> argparse.ArgumentParser:
         type=Path,
         nargs="?",
         metavar="DIR",
-        help="the folder to check (default: --content, else the built-in content/)",
+        help=_("the folder to check (default: --content, else the built-in content/)"),
     )
     from neuron_tui.serve.cli import add_serve_parser
 
@@ -161,24 +175,60 @@ def print_problems(problems: list[str]) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-def check_content(folder: Path | None) -> int:
-    """`neuron-tui check-content [DIR]`: 0 when the content is valid, 1 when not."""
-    from neuron_tui.lesson.content import ContentError, default_content_dir, load_content
+def check_content(folder: Path | None, code: str | None = None) -> int:
+    """`neuron-tui [--lang CODE] check-content [DIR]`: 0 when valid, 1 when not.
 
+    DIR (default: the built-in content/) and each translation in it (DIR/<lang>/,
+    only CODE's if given) with its strings; DIR may itself be a translation folder.
+    """
+    from neuron_tui.lesson.content import ContentError, default_content_dir, load_content
+    from neuron_tui.lesson.translation import (
+        catalog_gaps,
+        content_gaps,
+        translation_folder,
+        translations_in,
+    )
+
+    where = folder if folder is not None else default_content_dir()
+    translated = translation_folder(where)
+    source = where.parent if translated else where
+    codes = [translated] if translated else [code] if code else translations_in(source)
     try:
-        content = load_content(folder)
+        content = load_content(source)
     except ContentError as error:
         print_problems(error.problems)
         return 1
-    where = folder if folder is not None else default_content_dir()
+    problems: list[str] = []
+    unchecked = []
+    for language in codes:
+        if language == SOURCE_LANGUAGE:
+            continue
+        problems += content_gaps(content, source / language)
+        gaps = catalog_gaps(language)
+        if gaps is None:
+            unchecked.append(language)
+        problems += gaps or []
+    if problems:
+        print_problems(problems)
+        return 1
+    checked = [language for language in codes if language != SOURCE_LANGUAGE]
     print(
-        f"{where}: content is valid ({len(content.pages)} pages, {len(content.quiz)} questions)"
+        f"{where}: content is valid ({len(content.pages)} pages, {len(content.quiz)} questions"
+        + (f"; translations: {', '.join(checked)}" if checked else "") + ")"
     )
+    if unchecked:
+        print(f"(the strings of {', '.join(unchecked)} were not checked: that needs Babel, "
+              "pip install babel)")
     return 0
 
 
 def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
     """Run the command line for `lesson`; returns the exit code."""
+    from neuron_tui.i18n import choose_language, set_language
+
+    # The help texts are translated as the parser is built: choose the language first
+    # (each command chooses again from its parsed flags).
+    set_language(choose_language(early_language(sys.argv[1:] if argv is None else argv)))
     parser = build_parser(lesson)
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -190,7 +240,7 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
 
         return run_class(args)
     if args.command == "check-content":
-        return check_content(args.dir if args.dir is not None else args.content)
+        return check_content(args.dir if args.dir is not None else args.content, args.lang)
 
     from neuron_tui.shutdown import SIGNALS
 
@@ -200,11 +250,15 @@ def main(argv: list[str] | None = None, lesson: Lesson = LESSON) -> int:
 
 def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
     """Start the lesson (SIGTERM/SIGHUP already end it cleanly); returns the exit code."""
-    from neuron_tui.lesson.content import ContentError, load_content
+    from neuron_tui.i18n import choose_language, set_language
+    from neuron_tui.lesson.content import ContentError, content_folder, load_content
     from neuron_tui.shutdown import SIGNALS
 
+    # Before anything is drawn; the language picked last time (kept with the progress,
+    # read by the app) may still replace the locale's, but not --lang.
+    code = set_language(choose_language(args.lang))
     try:
-        content = load_content(args.content, lesson)
+        content = load_content(content_folder(args.content, code), lesson)
     except ContentError as error:
         print_problems(error.problems)
         return 1
@@ -237,7 +291,7 @@ def run_lesson(args: argparse.Namespace, lesson: Lesson) -> int:
 
     start_page = lesson.part(args.part).key if args.part else lesson.first
     app = NeuronApp(content, start_page=start_page, store=store, notices=notices,
-                    profile=profile, lesson=lesson)
+                    profile=profile, lesson=lesson, language_flag=args.lang)
     SIGNALS.app_starting = True
     try:
         app.run()

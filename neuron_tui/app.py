@@ -25,6 +25,7 @@ from textual.theme import BUILTIN_THEMES, Theme
 from neuron_tui.app_class import PacedApp
 from neuron_tui.compat import FatalErrorHook, add_line_filter
 from neuron_tui.fair_driver import KeyBacklog, capped_size, lesson_driver_class
+from neuron_tui.i18n import LANGUAGES, _, language, set_language
 from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.linked_progress import LinkedProgressStore
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
@@ -82,8 +83,12 @@ class NeuronApp(FatalErrorHook, PacedApp):
         notices: list[str] | None = None,
         profile: TerminalProfile | None = None,
         lesson: Lesson = LESSON,
+        language_flag: str | None = None,
     ) -> None:
         """`store` saves progress to disk; without one, progress lives in memory only.
+
+        Unless `language_flag` (the command line's --lang) fixed it, a language the
+        learner picked before (kept with the progress) is used, with its content.
 
         `notices` are told to the learner once the first screen is up (e.g. that a
         damaged progress file was moved aside).
@@ -126,7 +131,10 @@ class NeuronApp(FatalErrorHook, PacedApp):
                 self.notices.append(loaded.notice)
         else:
             self.progress = Progress()
-        self.progress.fit_quiz(len(content.quiz))
+        saved = self.progress.lang
+        if language_flag is None and saved in LANGUAGES and saved != language():
+            self.use_language(saved)
+        self.progress.fit_quiz(len(self.content.quiz))
         start_page = self.paced_start(start_page)
         self.start_page = start_page
         self.current_page = start_page
@@ -137,10 +145,23 @@ class NeuronApp(FatalErrorHook, PacedApp):
         self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
         for notice in self.notices:
-            self.notify(f"Progress: {notice}", severity="warning", timeout=12)
+            self.notify(_("Progress: {notice}").format(notice=notice), severity="warning",
+                        timeout=12)
         self.notices.clear()
         self.join_class()
         self.call_after_refresh(self.check_size)
+
+    def use_language(self, code: str) -> str | None:
+        """Show the lesson in `code` from now on: its strings and its content (the same
+        folder's `<code>/`). Returns None when done, else why not (nothing changed)."""
+        from neuron_tui.lesson.content import ContentError, content_in
+
+        try:
+            self.content = content_in(self.content, code, self.lesson)
+        except ContentError as error:
+            return error.problems[0]
+        set_language(code)
+        return None
 
     # ---------------------------------------------------------------- terminal
     def get_driver_class(self) -> type[Driver]:
@@ -275,8 +296,9 @@ class NeuronApp(FatalErrorHook, PacedApp):
         """Jump straight to a part by its number."""
         try:
             page = self.lesson.part(part).key
-        except ValueError as error:
-            self.notify(str(error).capitalize() + ".", timeout=3)
+        except ValueError:
+            self.notify(_("There is no part {number}: choose 1 to {last}.").format(
+                number=part, last=self.lesson.part_count), timeout=3)
             return
         self.show_page(page)
 
@@ -286,9 +308,9 @@ class NeuronApp(FatalErrorHook, PacedApp):
 
         if isinstance(self.screen, HelpScreen):
             return
-        # Built once a page and kept: a page's keys do not change, and the second
-        # `?` then opens at once.
-        name = f"help:{self.current_page}"
+        # Built once a page (and language: the opening can change it) and kept: a page's
+        # keys do not change, and the second `?` then opens at once.
+        name = f"help:{self.current_page}:{language()}"
         if not self.is_screen_installed(name):
             lesson_screen = self.get_screen(self.current_page)
             entries = getattr(lesson_screen, "help_entries", lambda: [])()
@@ -336,7 +358,8 @@ class NeuronApp(FatalErrorHook, PacedApp):
         self.progress = merged
         if notice and notice not in self._told:
             self._told.add(notice)
-            self.notify(f"Progress: {notice}", severity="warning", timeout=12)
+            self.notify(_("Progress: {notice}").format(notice=notice), severity="warning",
+                        timeout=12)
 
 
 def write_crash_log(details: str, folder: Path | None = None) -> Path | None:

@@ -17,6 +17,7 @@ from typing import Any
 from textual.app import App
 from textual.reactive import var
 
+from neuron_tui.i18n import _
 from neuron_tui.lesson.linked_progress import LinkedProgressStore
 from neuron_tui.lesson.pacing import Pacing
 from neuron_tui.lesson.progress import Progress, ProgressStore
@@ -125,18 +126,19 @@ class PacedApp(App[None]):
             except ValueError:
                 return
             self.show_page(page.key, paced=False)
-            self._tell_from_teacher(
-                why or f"Your teacher brought the class to Part {page.number_text}.")
+            self._tell_from_teacher(why or _(
+                "Your teacher brought the class to Part {number}.").format(
+                    number=page.number_text))
         elif kind == "message":
             self._tell_from_teacher(message.get("text"))
 
     def _tell_from_teacher(self, text: Any) -> None:
         if isinstance(text, str) and text.strip():
-            self.notify(text.strip()[:MESSAGE_CHARACTERS], title="Your teacher", timeout=12,
+            self.notify(text.strip()[:MESSAGE_CHARACTERS], title=_("Your teacher"), timeout=12,
                         markup=False)
 
     def _on_class_lost(self, why: str) -> None:
         """The channel ended: say so once, lift any hold nobody could now release."""
         self.pacing = Pacing()
-        self.notify("The class server is out of reach; the lesson carries on and keeps "
-                    "saving your progress.", timeout=6)
+        self.notify(_("The class server is out of reach; the lesson carries on and keeps "
+                      "saving your progress."), timeout=6)

@@ -27,6 +27,7 @@ __all__ = [
     "N_",
     "_",
     "choose_language",
+    "in_every_language",
     "language",
     "language_from_environment",
     "ngettext",
@@ -78,6 +79,20 @@ def language() -> str:
 def _(message: str) -> str:
     """``message`` in the language in use (itself when there is no translation)."""
     return _current.gettext(message)
+
+
+def in_every_language(message: str) -> list[str]:
+    """``message`` as each shipped language writes it, the source first, no repeats.
+
+    For reading text that may be in any language whatever the one in use (content
+    of another language than the screens', as in tests, or a quoted answer).
+    """
+    found: list[str] = []
+    for code in LANGUAGES:
+        text = _catalog(code).gettext(message)
+        if text not in found:
+            found.append(text)
+    return found
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)

@@ -25,6 +25,7 @@ from neuron_tui.class_view.link import RETRY_SECONDS, HubLink
 from neuron_tui.class_view.model import Snapshot, read_snapshot
 from neuron_tui.class_view.summary import SORT_ORDERS, sort_learners, summary_lines, title_line
 from neuron_tui.class_view.table import COLUMNS, detail_text, row_cells
+from neuron_tui.i18n import N_, _, number
 from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.shutdown import SIGNALS
 
@@ -48,15 +49,16 @@ class ClassViewApp(App[None]):
     #detail { height: 1; color: $text-muted; }
     """
 
+    #: English descriptions: `language.class_view_app` builds the view with them translated.
     BINDINGS = [
-        Binding("b", "bring", "bring"),
-        Binding("h", "hold", "hold"),
-        Binding("o", "quiz", "quiz"),
-        Binding("m", "message", "message"),
-        Binding("e", "export", "export"),
-        Binding("s", "sort", "sort"),
-        Binding("q", "quit", "quit"),
-        Binding("ctrl+c", "quit_now", "quit", show=False, priority=True),
+        Binding("b", "bring", N_("bring")),
+        Binding("h", "hold", N_("hold")),
+        Binding("o", "quiz", N_("quiz")),
+        Binding("m", "message", N_("message")),
+        Binding("e", "export", N_("export")),
+        Binding("s", "sort", N_("sort")),
+        Binding("q", "quit", N_("quit")),
+        Binding("ctrl+c", "quit_now", N_("quit"), show=False, priority=True),
     ]
 
     def __init__(self, socket_path: Path, lesson: Lesson = LESSON,
@@ -80,11 +82,11 @@ class ClassViewApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="title", markup=False)
         yield Static(id="summary", markup=False)
-        yield Static(f"Connecting to the class server at {self.link.socket_path}…",
-                     id="status", classes="shown", markup=False)
+        yield Static(_("Connecting to the class server at {path}…").format(
+            path=self.link.socket_path), id="status", classes="shown", markup=False)
         table: DataTable[Any] = DataTable(id="learners", cursor_type="row")
         for label, key, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+            table.add_column(_(label), key=key, width=width)
         yield table
         yield Static(id="detail", markup=False)
         yield Footer()
@@ -106,18 +108,21 @@ class ClassViewApp(App[None]):
         elif kind == "exported":
             answers, summary = str(message.get("answers")), str(message.get("summary"))
             self.exported = (answers, summary)
-            self.notify(f"Results written to {answers} and {summary}",
-                        title="Exported", timeout=30, markup=False)
+            self.notify(_("Results written to {answers} and {summary}").format(
+                answers=answers, summary=summary), title=_("Exported"), timeout=30, markup=False)
         elif kind == "error":
-            self.notify(str(message.get("text", "the class server refused that")),
+            # The hub's own words, in the server's language (the teacher's, as this view's).
+            self.notify(str(message.get("text", _("the class server refused that"))),
                         severity="error", timeout=10, markup=False)
 
     def on_hub_status(self, why: str) -> None:
         """Say plainly when the view is not connected ("" once it is)."""
         status = self.query_one("#status", Static)
         if why:
-            status.update(f"Not connected: {why}. Trying again every "
-                          f"{self.link.retry_seconds:g} s; q q quits.")
+            seconds = self.link.retry_seconds
+            status.update(_("Not connected: {why}. Trying again every {seconds} s; "
+                            "q q quits.").format(
+                why=why, seconds=number(seconds, 0 if float(seconds).is_integer() else 1)))
         status.set_class(bool(why), "shown")
 
     # ---------------------------------------------------------------- drawing
@@ -136,7 +141,7 @@ class ClassViewApp(App[None]):
         rows = [row_cells(learner, now, len(snapshot.quiz), self.lesson) for learner in learners]
         if keys == self._shown_keys:
             for key, cells in zip(keys, rows, strict=True):
-                for (_, column, _), cell in zip(COLUMNS, cells, strict=True):
+                for (__, column, ___), cell in zip(COLUMNS, cells, strict=True):
                     table.update_cell(key, column, cell)
         else:
             highlighted = self.highlighted_key()
@@ -160,7 +165,8 @@ class ClassViewApp(App[None]):
         key = self.highlighted_key()
         learner = next((item for item in self.snapshot.learners if item.key == key), None)
         self.query_one("#detail", Static).update(detail_text(
-            learner, self.clock(), self.lesson, self.size.width) if learner else "No learner yet.")
+            learner, self.clock(), self.lesson, self.size.width) if learner else _(
+            "No learner yet."))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
@@ -175,7 +181,7 @@ class ClassViewApp(App[None]):
         if self.link.send(message):
             self.notify(done, timeout=5, markup=False)
         else:
-            self.notify("Not connected to the class server: nothing was sent.",
+            self.notify(_("Not connected to the class server: nothing was sent."),
                         severity="error", timeout=8)
 
     def action_bring(self) -> None:
@@ -184,10 +190,10 @@ class ClassViewApp(App[None]):
             part = parse_part(text or "", self.lesson)[0]
             if text is not None and part:
                 self.request({"t": "bring", "part": part},
-                             f"Bringing everyone to Part {part:02d}.")
+                             _("Bringing everyone to Part {part:02d}.").format(part=part))
 
-        self.push_screen(PartDialog(f"Bring everyone to Part ({self.lesson.part_range}):",
-                                    self.lesson), bring)
+        self.push_screen(PartDialog(_("Bring everyone to Part ({parts}):").format(
+            parts=self.lesson.part_range), self.lesson), bring)
 
     def action_hold(self) -> None:
         """Ask for N, then hold learners at Part N (an empty answer releases the hold)."""
@@ -196,32 +202,34 @@ class ClassViewApp(App[None]):
                 return
             part = parse_part(text, self.lesson, allow_release=True)[0]
             if part == RELEASE:
-                self.request({"t": "hold", "part": None}, "Hold released.")
+                self.request({"t": "hold", "part": None}, _("Hold released."))
             elif part is not None:
-                self.request({"t": "hold", "part": part}, f"Holding at Part {part:02d}.")
+                self.request({"t": "hold", "part": part},
+                             _("Holding at Part {part:02d}.").format(part=part))
 
         held = self.snapshot.pacing.hold
-        now = f" (now Part {held:02d})" if held else ""
-        self.push_screen(PartDialog(f"Hold at Part ({self.lesson.part_range}){now}:",
-                                    self.lesson, allow_release=True), hold)
+        question = (_("Hold at Part ({parts}) (now Part {part:02d}):") if held
+                    else _("Hold at Part ({parts}):")).format(parts=self.lesson.part_range,
+                                                               part=held or 0)
+        self.push_screen(PartDialog(question, self.lesson, allow_release=True), hold)
 
     def action_quiz(self) -> None:
         """Open the quiz if it is closed, close it if it is open."""
         opening = not self.snapshot.pacing.quiz_open
         self.request({"t": "quiz", "open": opening},
-                     "Opening the quiz." if opening else "Closing the quiz.")
+                     _("Opening the quiz.") if opening else _("Closing the quiz."))
 
     def action_message(self) -> None:
         """Ask for one line, then show it to every learner."""
         def send(text: str | None) -> None:
             if text:
-                self.request({"t": "message", "text": text}, "Message sent to everyone.")
+                self.request({"t": "message", "text": text}, _("Message sent to everyone."))
 
         self.push_screen(MessageDialog(), send)
 
     def action_export(self) -> None:
         """Have the server write the results CSVs into the state folder (it says where)."""
-        self.request({"t": "export"}, "Writing the results…")
+        self.request({"t": "export"}, _("Writing the results…"))
 
     def action_sort(self) -> None:
         """Sort by the next order: name, part (furthest behind first), activity (idlest)."""
@@ -236,8 +244,9 @@ class ClassViewApp(App[None]):
             self.exit()
             return
         self._quit_asked_at = now
-        self.notify("Press q again to leave the class view.", timeout=QUIT_WINDOW)
+        self.notify(_("Press q again to leave the class view."), timeout=QUIT_WINDOW)
 
     def action_quit_now(self) -> None:
         """Ctrl+C leaves at once."""
         self.exit()
+

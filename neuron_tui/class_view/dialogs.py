@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from neuron_tui.i18n import _
 from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.screens.dialogs.once import OnceDialog
 from neuron_tui.widgets.still_input import StillInput
@@ -32,11 +33,12 @@ def parse_part(text: str, lesson: Lesson = LESSON, *, allow_release: bool = Fals
     if not cleaned and allow_release:
         return RELEASE, ""
     if not (cleaned.isascii() and cleaned.isdigit()):
-        return None, f"Type a part number ({lesson.part_range})."
+        return None, _("Type a part number ({parts}).").format(parts=lesson.part_range)
     try:
         lesson.part(int(cleaned))
     except ValueError:
-        return None, f"There is no Part {cleaned}: choose {lesson.part_range}."
+        return None, _("There is no Part {part}: choose {parts}.").format(
+            part=cleaned, parts=lesson.part_range)
     return int(cleaned), ""
 
 
@@ -67,9 +69,11 @@ class ClassDialog(OnceDialog[str | None]):
     }
     """
 
+    # Not translated: no footer shows it (the hint line below the input says Escape).
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, question: str, hint: str, max_length: int) -> None:
+        """`question` and `hint` are shown as given: the caller translates them."""
         super().__init__()
         self.question = question
         self.hint = hint
@@ -108,8 +112,9 @@ class PartDialog(ClassDialog):
 
     def __init__(self, question: str, lesson: Lesson = LESSON, *,
                  allow_release: bool = False) -> None:
-        release = " · empty releases" if allow_release else ""
-        super().__init__(question, f"Enter: do it{release} · Escape: cancel", 3)
+        hint = (_("Enter: do it · empty releases · Escape: cancel") if allow_release
+                else _("Enter: do it · Escape: cancel"))
+        super().__init__(question, hint, 3)
         self.lesson = lesson
         self.allow_release = allow_release
 
@@ -121,8 +126,8 @@ class MessageDialog(ClassDialog):
     """Asks for one line to show every learner."""
 
     def __init__(self) -> None:
-        super().__init__("A message to everyone (shown as a notice in each lesson):",
-                         "Enter: send · Escape: cancel", MAX_MESSAGE)
+        super().__init__(_("A message to everyone (shown as a notice in each lesson):"),
+                         _("Enter: send · Escape: cancel"), MAX_MESSAGE)
 
     def problem(self, text: str) -> str:
-        return "" if text.strip() else "Type a message, or press Escape."
+        return "" if text.strip() else _("Type a message, or press Escape.")

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from neuron_tui.i18n import _
+
 #: Longest line the protocol allows (docs/class-protocol.md).
 MAX_LINE = 64 * 1024
 #: Seconds between attempts to reach the hub again.
@@ -25,10 +27,12 @@ RETRY_SECONDS = 2.0
 def connect_problem(error: OSError, socket_path: Path) -> str:
     """A plain sentence for why the hub at `socket_path` cannot be reached."""
     if isinstance(error, FileNotFoundError | ConnectionRefusedError):
-        return f"no class server is running at {socket_path}"
+        return _("no class server is running at {path}").format(path=socket_path)
     if isinstance(error, PermissionError):
-        return f"{socket_path} belongs to another user (only the server's user may open it)"
-    return f"cannot reach the class server at {socket_path}: {error.strerror or error}"
+        return _("{path} belongs to another user (only the server's user may open it)"
+                 ).format(path=socket_path)
+    return _("cannot reach the class server at {path}: {error}").format(
+        path=socket_path, error=error.strerror or error)
 
 
 class HubLink:
@@ -85,15 +89,16 @@ class HubLink:
                 try:
                     line = await reader.readuntil(b"\n")
                 except asyncio.IncompleteReadError:
-                    return "the class server closed the connection"
+                    return _("the class server closed the connection")
                 except asyncio.LimitOverrunError:
-                    return "the class server sent a line too long to read"
+                    return _("the class server sent a line too long to read")
                 with contextlib.suppress(ValueError):
                     message = json.loads(line)
                     if isinstance(message, dict):
                         self.on_message(message)
         except OSError as error:
-            return f"the connection to the class server broke ({error.strerror or error})"
+            return _("the connection to the class server broke ({error})").format(
+                error=error.strerror or error)
         finally:
             self._writer = None
             writer.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from neuron_tui.class_view.model import Learner, Node, Snapshot
+from neuron_tui.i18n import N_, _, number
 from neuron_tui.lesson.part06 import LETTERS
 from neuron_tui.lesson.registry import LESSON, Lesson
 
@@ -22,6 +23,12 @@ IDLE_SECONDS = 180.0
 SLOW_SECONDS = 300.0
 #: The orders the table can be sorted in, cycled by the sort key.
 SORT_ORDERS = ("name", "part", "activity")
+#: How the title line names each order (translated where it is drawn).
+SORTED_BY = {
+    "name": N_("sorted by name"),
+    "part": N_("sorted by part"),
+    "activity": N_("sorted by activity"),
+}
 #: What separates the pieces of the title and detail lines.
 SEPARATOR = " · "
 
@@ -30,7 +37,10 @@ SEPARATOR = " · "
 
 
 def ago(seconds: float | None) -> str:
-    """A short duration: "12s", "4m", "1h05", "3d"; "–" when unknown."""
+    """A short duration: "12s", "4m", "1h05", "3d"; "–" when unknown.
+
+    The unit letters are the same in every shipped language (they read as symbols).
+    """
     if seconds is None:
         return "–"
     seconds = max(0, int(seconds))
@@ -43,6 +53,17 @@ def ago(seconds: float | None) -> str:
     return f"{seconds // 86400}d"
 
 
+def in_table(message: str) -> str:
+    """A "table|word" message translated, or the word itself when it is not.
+
+    The prefix (GLib's Q_ convention) keeps these table words apart in the catalog from
+    the same English words elsewhere: "start" is also the bowl's starting point, whose
+    Spanish ("inicio") is one letter too wide for the table's Part column.
+    """
+    translated = _(message)
+    return message.partition("|")[2] if translated == message else translated
+
+
 def page_label(page: str, lesson: Lesson = LESSON) -> str:
     """How a page reads in the table: "02" for a part, "start" and "end" for the others."""
     if not lesson.has_page(page):
@@ -50,7 +71,7 @@ def page_label(page: str, lesson: Lesson = LESSON) -> str:
     spec = lesson.page(page)
     if spec.is_part:
         return spec.number_text
-    return "start" if page == lesson.first else "end"
+    return in_table(N_("table|start") if page == lesson.first else N_("table|end"))
 
 
 def option_letter(index: int) -> str:
@@ -63,7 +84,7 @@ def quiz_text(learner: Learner, questions: int) -> str:
     if learner.quiz_score is not None:
         return f"{learner.quiz_score}/{questions}"
     if learner.quiz_answered:
-        return f"{learner.quiz_answered} ans"
+        return _("{n} ans").format(n=learner.quiz_answered)
     return "–"
 
 
@@ -72,10 +93,11 @@ def stuck_reason(learner: Learner, now: float, lesson: Lesson = LESSON) -> str:
     if not learner.connected:
         return ""
     if learner.last_activity is not None and now - learner.last_activity >= IDLE_SECONDS:
-        return f"idle {ago(now - learner.last_activity)}"
+        return _("idle {time}").format(time=ago(now - learner.last_activity))
     on_a_part = lesson.has_page(learner.page) and lesson.page(learner.page).is_part
     if on_a_part and learner.page_since is not None and now - learner.page_since >= SLOW_SECONDS:
-        return f"{ago(now - learner.page_since)} on {page_label(learner.page, lesson)}"
+        return _("{time} on {part}").format(time=ago(now - learner.page_since),
+                                            part=page_label(learner.page, lesson))
     return ""
 
 
@@ -121,10 +143,11 @@ def title_line(snapshot: Snapshot, order: str, width: int) -> str:
     if len(snapshot.nodes) > 1:
         nodes = f"{len(snapshot.nodes)} nodes"
     return fit_line((
-        "neuron-tui · the class",
-        f"join: {snapshot.serving}" if snapshot.serving else "",
-        f"sorted by {order}",
-        f"{len(snapshot.learners)} learners",
+        _("neuron-tui · the class"),
+        _("join: {command}").format(command=snapshot.serving) if snapshot.serving else "",
+        _(SORTED_BY.get(order, order)),
+        # One form for every count (English has always said "1 learners" here).
+        _("{n} learners").format(n=len(snapshot.learners)),
         nodes,
     ), width)
 
@@ -162,7 +185,8 @@ def parts_line(snapshot: Snapshot, lesson: Lesson = LESSON) -> str:
     away = sum(1 for learner in snapshot.learners if not learner.connected)
     counts = " ".join(f"{page_label(key, lesson)}:{here[key]}" for key in lesson.order
                       if here[key])
-    return f"{sum(here.values())} here, {away} away" + (f" │ {counts}" if counts else "")
+    line = _("{here} here, {away} away").format(here=sum(here.values()), away=away)
+    return line + (f" │ {counts}" if counts else "")
 
 
 def quiz_line(snapshot: Snapshot) -> str:
@@ -170,22 +194,27 @@ def quiz_line(snapshot: Snapshot) -> str:
     scores = [learner.quiz_score for learner in snapshot.learners
               if learner.quiz_score is not None]
     total = len(snapshot.quiz)
-    average = (f"quiz avg {sum(scores) / len(scores):.1f}/{total} ({len(scores)} done)"
-               if scores else "quiz: nobody done yet")
+    average = _("quiz avg {average}/{total} ({done} done)").format(
+        average=number(sum(scores) / len(scores), 1), total=total, done=len(scores),
+    ) if scores else _("quiz: nobody done yet")
     parts = []
     for summary in question_summaries(snapshot):
         worst = f"({option_letter(summary.worst)})" if summary.worst is not None else ""
-        parts.append(f"Q{summary.id} {summary.missed}{worst}")
-    return average + (" │ missed " + " ".join(parts) if parts else "")
+        parts.append(_("Q{question} {missed}{worst}").format(
+            question=summary.id, missed=summary.missed, worst=worst))
+    return average + (" │ " + _("missed {questions}").format(questions=" ".join(parts))
+                      if parts else "")
 
 
 def pacing_line(snapshot: Snapshot) -> str:
     """What the teacher holds: the part, the quiz, the last message."""
     pacing = snapshot.pacing
-    hold = f"held at Part {pacing.hold:02d}" if pacing.hold else "no hold"
-    quiz = "quiz open" if pacing.quiz_open else "quiz closed"
-    line = f"{hold} · {quiz}"
-    return line + (f" · said: {snapshot.message}" if snapshot.message else "")
+    hold = _("held at Part {part:02d}").format(part=pacing.hold) if pacing.hold else _(
+        "no hold")
+    quiz = _("quiz open") if pacing.quiz_open else _("quiz closed")
+    line = f"{hold}{SEPARATOR}{quiz}"
+    said = _("said: {message}").format(message=snapshot.message) if snapshot.message else ""
+    return line + (f"{SEPARATOR}{said}" if said else "")
 
 
 # ------------------------------------------------------------------ the nodes
@@ -200,8 +229,9 @@ def node_text(node: Node, snapshot: Snapshot, now: float) -> str:
         silent = f" {ago(now - node.heartbeat)}" if node.heartbeat is not None else ""
         left = sum(1 for learner in snapshot.learners
                    if learner.node == node.name and not learner.connected)
-        return f"{node.name} gone{silent}" + (f" · {left} last seen" if left else "")
-    load = f" load {node.load:.2f}" if node.load is not None else ""
+        gone = _("{node} gone").format(node=node.name) + silent
+        return gone + (_(" · {n} last seen").format(n=left) if left else "")
+    load = _(" load {load}").format(load=number(node.load)) if node.load is not None else ""
     return f"{node.name} {node.sessions}/{node.max_sessions}{load}"
 
 
@@ -212,12 +242,12 @@ def node_lines(snapshot: Snapshot, now: float, width: int) -> list[str]:
     nodes = snapshot.nodes
     if len(nodes) < 2 and not any(node.gone for node in nodes):
         return []
-    texts = [f"node {node_text(node, snapshot, now)}" for node in nodes]
+    texts = [_("node {node}").format(node=node_text(node, snapshot, now)) for node in nodes]
     if len(texts) <= MAX_NODE_LINES:
         return texts
     rest = [node_text(node, snapshot, now) for node in nodes[MAX_NODE_LINES - 1:]]
-    return [*texts[:MAX_NODE_LINES - 1], fit_line((f"+{len(rest)} nodes: {rest[0]}",
-                                                   *rest[1:]), width)]
+    first = _("+{n} nodes: {node}").format(n=len(rest), node=rest[0])
+    return [*texts[:MAX_NODE_LINES - 1], fit_line((first, *rest[1:]), width)]
 
 
 def summary_lines(snapshot: Snapshot, now: float, width: int,

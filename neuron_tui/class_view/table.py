@@ -19,18 +19,20 @@ from neuron_tui.class_view.summary import (
     quiz_text,
     stuck_reason,
 )
+from neuron_tui.i18n import N_, _
 from neuron_tui.lesson.registry import LESSON, Lesson
 
-#: (heading, key, width) of each column; the widths add up to fit 80 columns.
+#: (heading, key, width) of each column; the widths add up to fit 80 columns. The
+#: headings are English here and translated where the table is built.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("Name", "name", 13),
-    ("Seen", "seen", 7),
-    ("Part", "part", 5),
-    ("For", "for", 5),
-    ("Checks", "checks", 6),
-    ("Quiz", "quiz", 5),
-    ("Missed", "missed", 9),
-    ("Active", "active", 12),
+    (N_("Name"), "name", 13),
+    (N_("Seen"), "seen", 7),
+    (N_("Part"), "part", 5),
+    (N_("For"), "for", 5),
+    (N_("Checks"), "checks", 6),
+    (N_("Quiz"), "quiz", 5),
+    (N_("Missed"), "missed", 9),
+    (N_("Active"), "active", 12),
 )
 
 STUCK = "bold red"
@@ -45,8 +47,9 @@ def row_cells(learner: Learner, now: float, questions: int,
     """The cells of `learner`'s row at time `now`, in the order of :data:`COLUMNS`."""
     stuck = stuck_reason(learner, now, lesson)
     style = STUCK if stuck else "" if learner.connected else AWAY
-    seen = "here" if learner.connected else (
-        f"{ago(now - learner.last_seen)} ago" if learner.last_seen is not None else "–")
+    seen = _("here") if learner.connected else (
+        _("{time} ago").format(time=ago(now - learner.last_seen))
+        if learner.last_seen is not None else "–")
     on_part = ago(now - learner.page_since) if learner.connected and learner.page_since else "–"
     active = f"! {stuck}" if stuck else (
         ago(now - learner.last_activity) if learner.last_activity is not None else "–")
@@ -67,12 +70,12 @@ def named_key(name: str, fingerprint: str, width: int) -> str:
     """"name · key SHA256:…" in `width` columns: the whole fingerprint when it fits;
     else its start (enough to tell keys apart), and the name cut if even that is too long.
     """
-    whole = f"{name}{SEPARATOR}key {fingerprint}"
+    whole = f"{name}{SEPARATOR}" + _("key {fingerprint}").format(fingerprint=fingerprint)
     if cell_len(whole) <= width:
         return whole
     short = fingerprint if len(fingerprint) <= SHORT_FINGERPRINT else (
         fingerprint[:SHORT_FINGERPRINT] + "…")
-    key = f"{SEPARATOR}key {short}"
+    key = SEPARATOR + _("key {fingerprint}").format(fingerprint=short)
     room = width - cell_len(key)
     if cell_len(name) > room:
         name = set_cell_size(name, max(room - 1, 1)).rstrip() + "…"
@@ -89,8 +92,8 @@ def detail_text(learner: Learner, now: float, lesson: Lesson = LESSON, width: in
         learner.name)
     return fit_line((
         head,
-        f"on {learner.node}" if learner.node else "",
-        f"first seen {ago(now - learner.first_seen)} ago" if learner.first_seen is not None
-        else "",
-        f"done: {done}" if done else "no part done yet",
+        _("on {node}").format(node=learner.node) if learner.node else "",
+        _("first seen {time} ago").format(time=ago(now - learner.first_seen))
+        if learner.first_seen is not None else "",
+        _("done: {parts}").format(parts=done) if done else _("no part done yet"),
     ), width)

@@ -44,6 +44,8 @@ from neuron_tui.figures.regions import (
     whole_ticks,
 )
 from neuron_tui.glyphs import GlyphSet, glyphs
+from neuron_tui.i18n import _
+from neuron_tui.lesson.numbers import general
 from neuron_tui.model.training import loss_surface
 
 
@@ -158,18 +160,20 @@ def bowl_legend(chars: GlyphSet, zoomed_out: bool = False) -> Content:
     """What the map's marks mean, in the colours the map draws them: a line of the loss
     bands (the blank bottom one named in words), then the path's marks."""
     edges = LOSS_BANDS.edges
-    labels = [f"<{edge:g}" for edge in edges] + [f">{edges[-1]:g}"]
+    labels = [f"<{general(edge)}" for edge in edges] + [f">{general(edges[-1])}"]
     parts: list[str | tuple[str, str]] = []
     for glyph, label, colour in zip(LOSS_BANDS.glyphs(chars), labels, LOSS_BANDS.colours,
                                     strict=True):
         # A blank band shows no glyph and no colour on the map: it is named, in words.
-        parts += ["blank " if glyph == " " else (glyph, colour_style(colour)), label, " "]
+        parts += [_("blank") + " " if glyph == " " else (glyph, colour_style(colour)), label,
+                  " "]
     parts[-1] = "\n"
-    parts += [(start_glyph(chars), colour_style(PALETTE.start, bold=True)), " start  ",
-              (chars.dot, colour_style(PALETTE.marker, bold=True)), " now  ",
-              (line_sample(chars), colour_style(PALETTE.path)), " path"]
+    parts += [(start_glyph(chars), colour_style(PALETTE.start, bold=True)),
+              " " + _("start") + "  ",
+              (chars.dot, colour_style(PALETTE.marker, bold=True)), " " + _("now") + "  ",
+              (line_sample(chars), colour_style(PALETTE.path)), " " + _("path")]
     if zoomed_out:
-        parts.append("  zoomed out")
+        parts.append("  " + _("zoomed out"))
     return Content.assemble(*parts)
 
 

@@ -25,6 +25,7 @@ from neuron_tui.figures.canvas import (
 )
 from neuron_tui.figures.palette import PALETTE
 from neuron_tui.glyphs import GlyphSet, glyphs
+from neuron_tui.i18n import _, language
 
 #: The x axis shows at least this many epochs, so the first steps do not fill it.
 MIN_EPOCHS_SHOWN = 20
@@ -75,10 +76,10 @@ def curve_axes(losses: Sequence[float], earlier: Sequence[Sequence[float]] = ())
     own start rather than squashing the current run into the floor."""
     epochs, values = _finite(losses)
     before = [_finite(run) for run in earlier]
-    ends = [int(run_epochs[-1]) for run_epochs, _ in [(epochs, values), *before]
+    ends = [int(run_epochs[-1]) for run_epochs, __ in [(epochs, values), *before]
             if len(run_epochs)]
     tops = [float(values.max()) if len(values) else 0.0]
-    tops += [float(min(run_values.max(), run_values[0])) for _, run_values in before
+    tops += [float(min(run_values.max(), run_values[0])) for __, run_values in before
              if len(run_values)]
     return CurveAxes(axis_end(max(ends, default=0)), max(*tops, 0.1) * 1.05)
 
@@ -107,7 +108,7 @@ def draw_loss_curve(plot: Plot, losses: Sequence[float],
     plot.ylim(0.0, axes.top)
     plot.xticks(list(axes.xticks))
     plot.yticks(list(axes.yticks))
-    plot.xlabel("epoch")
+    plot.xlabel(_("epoch"))
     for run_epochs, run_values in (_finite(run) for run in earlier):
         if len(run_values) > 1:
             plot.plot(*line(run_epochs, run_values), marker=chars.line_marker,
@@ -122,7 +123,7 @@ def draw_loss_curve(plot: Plot, losses: Sequence[float],
 def curve_canvas(size: tuple[int, int], axes: CurveAxes) -> tuple[int, int] | None:
     """The plot area (cells inside the axes) of a curve on a plot of `size` cells."""
     return canvas_cells(*size, (0, axes.last_epoch), (0.0, axes.top), axes.xticks,
-                        axes.yticks, "epoch")
+                        axes.yticks, _("epoch"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,7 +154,7 @@ class LossCurve:
         the axes, the cell of the dot of now, and each run's dots outside that cell."""
         axes, canvas = self.axes, self.canvas
         if canvas is None:
-            return ("curve", self.losses, self.earlier, self.glyph_set, self.size)
+            return ("curve", self.losses, self.earlier, self.glyph_set, self.size, language())
         columns, rows = canvas
         limits = (0.0, float(axes.last_epoch)), (0.0, axes.top)
         epochs, values = _finite(self.losses)
@@ -162,7 +163,8 @@ class LossCurve:
         bins = columns * per_cell[0], rows * per_cell[1]
         runs = tuple(visible_dots(_run_dots(losses, limits, bins), per_cell, mark)
                      for losses in (*self.earlier, self.losses))
-        return ("curve", axes, self.glyph_set, canvas, tuple(mark), runs)
+        # The language too: the axis is labelled in it.
+        return ("curve", axes, self.glyph_set, canvas, tuple(mark), runs, language())
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from neuron_tui.glyphs import GlyphSet
+from neuron_tui.i18n import N_
 
 RGB = tuple[int, int, int]
 
@@ -52,7 +53,8 @@ class Bands:
     band i holds values in [edges[i-1], edges[i]). A blank glyph leaves its band
     unshaded. Values that are not a number go to band `unknown`. `labels` say what
     each band means in a legend, with "{a}" and "{b}" standing for the class names
-    (empty: the legend shows the bands as one strip from A to B).
+    (empty: the legend shows the bands as one strip from A to B); they are English,
+    translated when the legend is drawn.
     """
 
     edges: tuple[float, ...]
@@ -93,7 +95,7 @@ PROBABILITY_BANDS = Bands(
     ascii_glyphs=("-", ".", "=", ":", "+"),
     colours=((0, 90, 105), (0, 125, 140), (120, 120, 120), (150, 60, 95), (110, 40, 70)),
     unknown=2,
-    labels=("sure {a}", "{a}", "unsure", "{b}", "sure {b}"),
+    labels=(N_("sure {a}"), "{a}", N_("unsure"), "{b}", N_("sure {b}")),
 )
 #: The same bands with the unsure middle left blank (Part 04's gates: a few corners
 #: on a small plot, where a shaded middle would hide the boundary the model found).
@@ -110,7 +112,7 @@ MOON_BANDS = Bands(
     ascii_glyphs=(".", ".", ":", ":"),
     colours=((0, 120, 135), (0, 80, 90), (110, 45, 75), (160, 60, 100)),
     unknown=2,
-    labels=("sure {a}", "{a}", "{b}", "sure {b}"),
+    labels=(N_("sure {a}"), "{a}", "{b}", N_("sure {b}")),
 )
 #: Mean log loss in seven bands (Part 03's bowl): blank at the bottom, denser
 #: characters up its sides, dark blue to warm brown; what is not a number is the rim.

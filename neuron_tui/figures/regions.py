@@ -23,6 +23,7 @@ from textual_plotext.plot import Plot
 
 from neuron_tui.figures.palette import PALETTE, Bands, colour_style
 from neuron_tui.glyphs import GlyphSet, glyphs
+from neuron_tui.i18n import _
 
 FloatArray = npt.NDArray[np.float64]
 Limits = tuple[float, float]
@@ -209,16 +210,17 @@ class RegionFigure:
         marks: list[tuple[str, str, str]] = [
             (chars.class_a, colour_style(PALETTE.class_a, bold=True), first),
             (chars.class_b, colour_style(PALETTE.class_b, bold=True), second),
-            (chars.wrong, colour_style(PALETTE.wrong, bold=True), "wrong"),
+            (chars.wrong, colour_style(PALETTE.wrong, bold=True), _("wrong")),
         ]
         if self.line is not None:
-            marks.append((line_sample(chars), colour_style(PALETTE.boundary, bold=True), "line"))
+            marks.append((line_sample(chars), colour_style(PALETTE.boundary, bold=True),
+                          _("line")))
         groups = [marks]
         if self.shading is not None:
             table = self.shading.table
             glyphs_by_band = table.glyphs(chars)
             if table.labels:
-                groups.append([(glyph, colour_style(colour), label.format(a=first, b=second))
+                groups.append([(glyph, colour_style(colour), _(label).format(a=first, b=second))
                                for glyph, colour, label in zip(glyphs_by_band, table.colours,
                                                                table.labels, strict=True)
                                if glyph != " "])

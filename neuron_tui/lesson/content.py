@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from neuron_tui.i18n import LANGUAGES, SOURCE_LANGUAGE
 from neuron_tui.lesson.registry import LESSON, Lesson
 
 QUIZ_FILE = "quiz.toml"
@@ -82,6 +83,33 @@ def default_content_dir() -> Path:
         if (candidate / QUIZ_FILE).is_file():
             return candidate
     return package_dir / "content"
+
+
+def content_root(content: Content) -> Path:
+    """The folder that holds `content`'s language folders: `content/` for `content/es/`."""
+    folder = content.folder
+    parent = folder.parent
+    if folder.name in LANGUAGES and (parent / QUIZ_FILE).is_file():
+        return parent
+    return folder
+
+
+def content_folder(root: Path | None, code: str) -> Path:
+    """The content of language `code` under `root` (default: the built-in content/).
+
+    English is `root` itself, the source; another language is `root/<code>/`, or the
+    English when `root` has no such folder (a teacher's own --content, say).
+    """
+    root = Path(root) if root is not None else default_content_dir()
+    translated = root / code
+    if code != SOURCE_LANGUAGE and (translated / QUIZ_FILE).is_file():
+        return translated
+    return root
+
+
+def content_in(content: Content, code: str, lesson: Lesson = LESSON) -> Content:
+    """The same content (the built-in one or a --content folder) in language `code`."""
+    return load_content(content_folder(content_root(content), code), lesson)
 
 
 def load_content(folder: Path | None = None, lesson: Lesson = LESSON) -> Content:
@@ -155,6 +183,15 @@ def _load_quiz(path: Path, problems: list[str]) -> tuple[QuizQuestion, ...]:
         if question is not None:
             questions.append(question)
     return tuple(questions)
+
+
+def question_line(path: Path, number: int) -> int:
+    """The line of `path` (a quiz.toml) where question `number` (from 1) starts; 1 if unknown."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return _QuestionLocator(text).line(number)
 
 
 def _line_from_message(message: str) -> int | None:

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from neuron_tui.i18n import N_, _
 from neuron_tui.lesson.registry import LESSON, Lesson
 
-#: What a learner is told when the teacher keeps the quiz closed.
-QUIZ_CLOSED = "The quiz opens when your teacher says so."
+#: What a learner is told when the teacher keeps the quiz closed (English; shown
+#: through `_()`).
+QUIZ_CLOSED = N_("The quiz opens when your teacher says so.")
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,13 @@ class Pacing:
                 and (current is None or position > _position(current, lesson))):
             spec = lesson.page(page)
             if spec.is_part:
-                return f"Your teacher opens Part {spec.number_text} soon."
+                return _("Your teacher opens Part {part} soon.").format(part=spec.number_text)
             following = self.hold + 1
             if any(part.number == following for part in lesson.parts):
-                return f"Your teacher opens Part {following:02d} soon."
-            return "Your teacher opens the rest of the lesson soon."
+                return _("Your teacher opens Part {part} soon.").format(part=f"{following:02d}")
+            return _("Your teacher opens the rest of the lesson soon.")
         if not self.quiz_open and lesson.page(page).holds_quiz:
-            return QUIZ_CLOSED
+            return _(QUIZ_CLOSED)
         return None
 
     def allows(self, page: str, lesson: Lesson = LESSON, current: str | None = None) -> bool:
@@ -71,12 +73,12 @@ class Pacing:
     def news(self, before: Pacing, lesson: Lesson = LESSON) -> str | None:
         """What opened for the learner since `before` (None when nothing did)."""
         if self.quiz_open and not before.quiz_open:
-            return "Your teacher opened the quiz."
+            return _("Your teacher opened the quiz.")
         if before.hold is None or (self.hold is not None and self.hold <= before.hold):
             return None
         opened = before.hold + 1
         if any(part.number == opened for part in lesson.parts):
-            return f"Your teacher opened Part {opened:02d}."
+            return _("Your teacher opened Part {part}.").format(part=f"{opened:02d}")
         return None
 
     def last_allowed(self, page: str, lesson: Lesson = LESSON) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from neuron_tui.i18n import N_
 from neuron_tui.model.activations import ACTIVATIONS, Activation, get_activation
 from neuron_tui.model.steps import NeuronSteps, neuron_steps
 
@@ -42,8 +43,9 @@ KNOBS = (
 #: The activations `a` cycles through, starting with the first.
 ACTIVATION_ORDER = tuple(ACTIVATIONS)
 
-#: Short enough for one line at the 60-column minimum.
-GUIDANCE = "Change a number and follow it through the three steps."
+#: Short enough for one line at the 60-column minimum (English: the screen shows it
+#: through `_()`).
+GUIDANCE = N_("Change a number and follow it through the three steps.")
 
 Inputs = tuple[float, float, float, float, float]
 

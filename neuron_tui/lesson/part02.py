@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from neuron_tui.i18n import N_, _, number
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.geometry import Segment
 from neuron_tui.model.neuron import Neuron
@@ -59,14 +60,15 @@ class GrowingSchedule(FrameSchedule):
 #: frame. Each frame costs about 12 ms of CPU, and a class of 30 pays it 30 times.
 FRAME_SCHEDULE = GrowingSchedule(first=1, most=40)
 
-# Guidance lines fit the narrowest screen (60 columns, less the padding: 58).
-GUIDANCE = "Move the sliders until the orange line splits o from x."
-NO_LINE_GUIDANCE = "Move {w1} or {w2} to tilt a line into the plot; b slides it."
-WRONG_SIDE_GUIDANCE = "Most points are on the wrong side: flip the weight signs."
-CLOSE_GUIDANCE = "Close! Tilt with {w1} and {w2}, slide with b: use all three."
-LOSS_GUIDANCE = "95 % right. Now nudge each slider to bring the loss down."
-BY_HAND_GUIDANCE = "Self-check met by hand! Press t: can training do better?"
-TRAINING = "Training… any key stops it."
+# Guidance lines fit the narrowest screen (60 columns, less the padding: 58). They are
+# English here and shown through `_()` (the language may change after import).
+GUIDANCE = N_("Move the sliders until the orange line splits o from x.")
+NO_LINE_GUIDANCE = N_("Move {w1} or {w2} to tilt a line into the plot; b slides it.")
+WRONG_SIDE_GUIDANCE = N_("Most points are on the wrong side: flip the weight signs.")
+CLOSE_GUIDANCE = N_("Close! Tilt with {w1} and {w2}, slide with b: use all three.")
+LOSS_GUIDANCE = N_("95 % right. Now nudge each slider to bring the loss down.")
+BY_HAND_GUIDANCE = N_("Self-check met by hand! Press t: can training do better?")
+TRAINING = N_("Training… any key stops it.")
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class BuildNeuronState:
         self._frame = 0
         steps = gradient_descent(self.neuron, self.X, self.y, LEARNING_RATE, MAX_EPOCHS)
         self.run = TrainingRun(steps, self.schedule, start_loss=self.fit.loss)
-        self.status = TRAINING
+        self.status = _(TRAINING)
         return True
 
     def train_frame(self) -> bool:
@@ -221,17 +223,19 @@ class BuildNeuronState:
             return
         self.run = None
         epoch = self.last_step.epoch if self.last_step else 0
-        where = " when you left" if left_page else ""
-        self.status = f"Stopped at epoch {epoch}{where}. Press t to carry on."
+        self.status = (_("Stopped at epoch {epoch} when you left. Press t to carry on.")
+                       if left_page else _("Stopped at epoch {epoch}. Press t to carry on.")
+                       ).format(epoch=epoch)
 
     def _end_status(self, end: RunEnd) -> str:
         if end is RunEnd.EXHAUSTED:
-            return f"Stopped after {MAX_EPOCHS} epochs."
+            return _("Stopped after {epochs} epochs.").format(epochs=MAX_EPOCHS)
         if end is RunEnd.DIVERGED:
-            return "The weights grew too large; training stopped."
+            return _("The weights grew too large; training stopped.")
         step = self.last_step
         assert step is not None  # a run converges only after a step
-        return f"Converged at epoch {step.epoch}: loss can go no lower ({step.loss:.3f})."
+        return _("Converged at epoch {epoch}: loss can go no lower ({loss}).").format(
+            epoch=step.epoch, loss=number(step.loss, 3))
 
     # ---------------------------------------------------------------- text
     def guidance(self, w1: str = "w₁", w2: str = "w₂") -> str:
@@ -239,31 +243,35 @@ class BuildNeuronState:
         if self.status:
             return self.status
         if self.self_check_met and not self.trained_since_reset:
-            return BY_HAND_GUIDANCE
+            return _(BY_HAND_GUIDANCE)
         if self.neuron.w1 == 0 and self.neuron.w2 == 0:
-            return NO_LINE_GUIDANCE.format(w1=w1, w2=w2)
+            return _(NO_LINE_GUIDANCE).format(w1=w1, w2=w2)
         accuracy = self.fit.accuracy
         if accuracy < 0.5:
-            return WRONG_SIDE_GUIDANCE
+            return _(WRONG_SIDE_GUIDANCE)
         if accuracy >= GOAL_ACCURACY and not self.trained_since_reset:
-            return LOSS_GUIDANCE
+            return _(LOSS_GUIDANCE)
         if accuracy >= CLOSE_ACCURACY and not self.trained_since_reset:
-            return CLOSE_GUIDANCE.format(w1=w1, w2=w2)
-        return GUIDANCE
+            return _(CLOSE_GUIDANCE).format(w1=w1, w2=w2)
+        return _(GUIDANCE)
 
     def self_check_lines(self, symbols: Symbols = Symbols()) -> str:
         """The self-check as the side panel shows it: the goal from the start, each half
         marked as it is met. It changes only when a half is met or lost, so a slider
         step does not repaint it (the loss row shows the gap: `loss_to_goal`)."""
-        accuracy = f"{GOAL_ACCURACY * 100:.0f} % right"
-        loss = f"loss {symbols.at_most} {GOAL_LOSS:.2f}"
+        accuracy = _("{percent} % right").format(percent=f"{GOAL_ACCURACY * 100:.0f}")
+        loss = _("loss {at_most} {goal}").format(at_most=symbols.at_most,
+                                                 goal=number(GOAL_LOSS, 2))
         if self.self_check_met:
-            return f"{symbols.met} Self-check met:\n  {accuracy}\n  {loss}, by hand"
+            met_line = _("{mark} Self-check met:").format(mark=symbols.met)
+            by_hand = _("{loss}, by hand").format(loss=loss)
+            return f"{met_line}\n  {accuracy}\n  {by_hand}"
         if self.trained_since_reset:  # `t` moved the weights: only a fresh start counts
-            header, met = f"{symbols.open} Press r, then by hand:", (False, False)
+            header = _("{mark} Press r, then by hand:").format(mark=symbols.open)
+            met = (False, False)
         else:
             fit = self.fit
-            header = f"{symbols.open} Self-check, by hand:"
+            header = _("{mark} Self-check, by hand:").format(mark=symbols.open)
             met = (fit.accuracy >= GOAL_ACCURACY, fit.loss <= GOAL_LOSS)
         marks = [symbols.met if half else symbols.open for half in met]
         return f"{header}\n  {marks[0]} {accuracy}\n  {marks[1]} {loss}"
@@ -272,15 +280,15 @@ class BuildNeuronState:
         """The loss and how far it is from the goal: "0.412 → 0.30", or "0.276 ≤ 0.30"."""
         loss = self.fit.loss
         relation = symbols.at_most if loss <= GOAL_LOSS else symbols.towards
-        return f"{loss:6.3f} {relation} {GOAL_LOSS:.2f}"
+        return f"{number(loss, 3, width=6)} {relation} {number(GOAL_LOSS, 2)}"
 
     def no_line_note(self) -> str:
         """Why there is no line on the plot (when `fit.segment` is None)."""
         neuron = self.neuron
         if neuron.w1 == 0 and neuron.w2 == 0:
             side = "B" if neuron.b >= 0 else "A"
-            return f"No line: z = b for all; all predicted {side}"
-        return "Line outside the plot: all in one class"
+            return _("No line: z = b for all; all predicted {side}").format(side=side)
+        return _("Line outside the plot: all in one class")
 
 
 def goal_met(fit: Fit) -> bool:

@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
+from neuron_tui.i18n import N_, _, number
+from neuron_tui.lesson.numbers import general, listed
 from neuron_tui.model.datasets import forty_points
 from neuron_tui.model.neuron import Neuron
 from neuron_tui.model.run import CONVERGENCE_TOLERANCE, FrameSchedule, RunEnd, TrainingRun
@@ -50,7 +52,8 @@ OSCILLATION_WINDOW = 50
 
 @dataclass(frozen=True)
 class Preset:
-    """A named learning rate, the one thing to watch when it runs, and its help line."""
+    """A named learning rate, the one thing to watch when it runs, and its help line
+    (all three texts in English: shown through `_()`)."""
 
     key: str
     name: str
@@ -60,52 +63,58 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "s": Preset("s", "too small", 0.01,
-                "Too small: each step is tiny, so the path crawls and the loss barely falls.",
-                "learning rate too small (0.01): crawls, far from the bottom"),
-    "d": Preset("d", "good", 1.0,
-                "Good: the path curves down the bowl and the loss settles at its bottom.",
-                "a good learning rate (1): settles at the bottom"),
-    "f": Preset("f", "too big", 30.0,
-                "Too big: each step overshoots the bottom, so the path zig-zags across "
-                "the valley and the loss jumps up and down.",
-                "learning rate too big (30): overshoots and oscillates, never settles"),
-    "e": Preset("e", "diverges", 100.0,
-                "Far too big: each step flings the weights far up the other side, "
-                "until the loss shoots up: the run diverges.",
-                "learning rate far too big (100): diverges, the loss shoots up"),
+    "s": Preset("s", N_("too small"), 0.01,
+                N_("Too small: each step is tiny, so the path crawls and the loss barely "
+                   "falls."),
+                N_("learning rate too small (0.01): crawls, far from the bottom")),
+    "d": Preset("d", N_("good"), 1.0,
+                N_("Good: the path curves down the bowl and the loss settles at its bottom."),
+                N_("a good learning rate (1): settles at the bottom")),
+    "f": Preset("f", N_("too big"), 30.0,
+                N_("Too big: each step overshoots the bottom, so the path zig-zags across "
+                   "the valley and the loss jumps up and down."),
+                N_("learning rate too big (30): overshoots and oscillates, never settles")),
+    "e": Preset("e", N_("diverges"), 100.0,
+                N_("Far too big: each step flings the weights far up the other side, "
+                   "until the loss shoots up: the run diverges."),
+                N_("learning rate far too big (100): diverges, the loss shoots up")),
 }
 DEFAULT_RATE = PRESETS["d"].rate
 #: The preset keys in order, as the footer and the help show them.
 PRESET_KEYS = "/".join(PRESETS)
 
-#: The words of this part, each with what it means (shown one a paragraph by `w`).
+#: The words of this part, each with what it means (shown one a paragraph by `w`;
+#: English, translated by `GradientDescentLesson.glossary`).
 GLOSSARY: tuple[tuple[str, str], ...] = (
-    ("Learning rate (η)", "the size of each step downhill. Too small crawls; too big "
-                          "zig-zags; far too big diverges."),
-    ("Epoch", "one pass over all the training data: one step here."),
-    ("Local minimum", "a ditch that is not the deepest spot. This bowl has one bottom; "
-                      "big networks have many ditches, and that is mostly fine."),
+    (N_("Learning rate (η)"), N_("the size of each step downhill. Too small crawls; too big "
+                                 "zig-zags; far too big diverges.")),
+    (N_("Epoch"), N_("one pass over all the training data: one step here.")),
+    (N_("Local minimum"), N_("a ditch that is not the deepest spot. This bowl has one "
+                             "bottom; big networks have many ditches, and that is mostly "
+                             "fine.")),
 )
 
-#: What each key of the part does, for the help overlay (the presets come from PRESETS).
+#: What each key of the part does, for the help overlay (the presets come from PRESETS;
+#: the help translates each description, and "any key").
 KEY_HELP: tuple[tuple[str, str], ...] = (
-    ("space", "one epoch: one step downhill"),
-    ("t", "run epochs on a timer, or pause"),
-    ("r", "back to the start; the run stays, faintly, on the loss curve"),
-    ("w", "words: show or hide the glossary (learning rate, epoch, local minimum)"),
-    ("←/→", "move the learning rate a tenth of a decade"),
-    ("Shift+←/→", "move the learning rate a whole decade (×10)"),
-    ("Enter", "type an exact learning rate"),
+    ("space", N_("one epoch: one step downhill")),
+    ("t", N_("run epochs on a timer, or pause")),
+    ("r", N_("back to the start; the run stays, faintly, on the loss curve")),
+    ("w", N_("words: show or hide the glossary (learning rate, epoch, local minimum)")),
+    ("←/→", N_("move the learning rate a tenth of a decade")),
+    ("Shift+←/→", N_("move the learning rate a whole decade (×10)")),
+    ("Enter", N_("type an exact learning rate")),
     *((preset.key, preset.help) for preset in PRESETS.values()),
-    ("any key", "stops a run"),
+    (N_("any key"), N_("stops a run")),
 )
 
-RUNNING = "Running… any key pauses."
-BACK_AT_START = "Back at the start, high on the side of the bowl."
-BLEW_UP = "This run diverged. Press r to start again, then a smaller rate."
-AT_BOTTOM_ALREADY = "Already at the bottom. Press r to roll down again."
-OUT_OF_EPOCHS = f"This run has used its {EPOCH_CAP} epochs. Press r to start again."
+# The status lines, in English (set through `_()`).
+RUNNING = N_("Running… any key pauses.")
+BACK_AT_START = N_("Back at the start, high on the side of the bowl.")
+BLEW_UP = N_("This run diverged. Press r to start again, then a smaller rate.")
+AT_BOTTOM_ALREADY = N_("Already at the bottom. Press r to roll down again.")
+OUT_OF_EPOCHS_TEXT = N_("This run has used its {epochs} epochs. Press r to start again.")
+OUT_OF_EPOCHS = OUT_OF_EPOCHS_TEXT.format(epochs=EPOCH_CAP)
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ class GradientDescentLesson:
         #: How the last run ended, when that blocks training (bottom, cap, diverged).
         self.end: RunEnd | None = None
         #: The line under the figures: what to watch, or what just happened.
-        self.status = PRESETS["d"].watch
+        self.status = _(PRESETS["d"].watch)
         self.run: TrainingRun[TrainingStep] | None = None
         #: Frames drawn since the animated run was last started or resumed.
         self.frame = 0
@@ -175,23 +184,24 @@ class GradientDescentLesson:
     @property
     def glossary(self) -> tuple[tuple[str, str], ...]:
         """The words of this part, with η as this terminal writes it."""
-        return tuple((word.replace("η", self.eta), meaning) for word, meaning in GLOSSARY)
+        return tuple((_(word).replace("η", self.eta), _(meaning)) for word, meaning in GLOSSARY)
 
     def readout(self, w1: str = "w₁", w2: str = "w₂") -> list[list[tuple[str, str]]]:
         """The numbers of now, as rows of (label, value): epoch and loss, the weights,
         the accuracy (`w1`, `w2`: how this terminal writes their names)."""
         last = self.last
-        return [[("epoch", f"{last.epoch:<5d}"), ("loss", f"{last.loss:.3f}")],
+        return [[(_("epoch"), f"{last.epoch:<5d}"), (_("loss"), number(last.loss, 3))],
                 [(w1, weight_text(last.w1)), (w2, weight_text(last.w2)),
                  ("b", weight_text(last.b))],
-                [("accuracy", f"{last.accuracy * 100:.1f} %")]]
+                [(_("accuracy"), f"{number(last.accuracy * 100, 1)} %")]]
 
     @property
     def earlier_label(self) -> str:
         """Which rates the faint curves were run at ("" when there are none)."""
         if not self.earlier:
             return ""
-        return f"faint: {self.eta} " + ", ".join(rate_text(run.rate) for run in self.earlier)
+        rates = listed(rate_text(run.rate) for run in self.earlier)
+        return _("faint: {eta} {rates}").format(eta=self.eta, rates=rates)
 
     @property
     def converged(self) -> bool:
@@ -219,7 +229,7 @@ class GradientDescentLesson:
         preset = PRESETS[key]
         self.reset()
         self.learning_rate = preset.rate
-        self.status = f"{preset.watch} Press t to run."
+        self.status = _("{watch} Press t to run.").format(watch=_(preset.watch))
         return preset
 
     def reset(self) -> None:
@@ -232,7 +242,7 @@ class GradientDescentLesson:
         self.history = [TrainingStep.of(self.neuron, self.X, self.y)]
         self.run = None
         self.end = None
-        self.status = BACK_AT_START
+        self.status = _(BACK_AT_START)
 
     def step(self) -> None:
         """Take exactly one epoch, unless training is blocked (then say why)."""
@@ -244,7 +254,7 @@ class GradientDescentLesson:
         if self.blocked():
             return False
         self.frame = 0
-        self.status = RUNNING
+        self.status = _(RUNNING)
         return True
 
     def run_frame(self) -> bool:
@@ -254,13 +264,14 @@ class GradientDescentLesson:
 
     def pause(self) -> None:
         """The run was stopped by the learner (a key, or leaving the page)."""
-        self.status = f"Paused at epoch {self.last.epoch}. t runs on, space steps."
+        self.status = _("Paused at epoch {epoch}. t runs on, space steps.").format(
+            epoch=self.last.epoch)
 
     # -------------------------------------------------------------- training
     def blocked(self) -> bool:
         """Whether training cannot go on (diverged, bottom, cap); sets the status."""
-        reasons = {RunEnd.DIVERGED: BLEW_UP, RunEnd.CONVERGED: AT_BOTTOM_ALREADY,
-                   RunEnd.EXHAUSTED: OUT_OF_EPOCHS}
+        reasons = {RunEnd.DIVERGED: _(BLEW_UP), RunEnd.CONVERGED: _(AT_BOTTOM_ALREADY),
+                   RunEnd.EXHAUSTED: _(OUT_OF_EPOCHS_TEXT).format(epochs=EPOCH_CAP)}
         if self.end is not None:
             self.status = reasons[self.end]
             return True
@@ -297,23 +308,24 @@ class GradientDescentLesson:
         blew up was not kept, its weights would not have been finite)."""
         last = self.last
         if end is RunEnd.CONVERGED:
-            return (f"At the bottom after {last.epoch} epochs: loss {last.loss:.3f} "
-                    "cannot go lower. r starts again.")
+            return _("At the bottom after {epochs} epochs: loss {loss} cannot go lower. "
+                     "r starts again.").format(epochs=last.epoch, loss=number(last.loss, 3))
         if end is RunEnd.EXHAUSTED:
             return self.stopped_message()
-        too_big = (f"Diverged at epoch {last.epoch + overflowed}: "
-                   f"{self.eta} = {rate_text(self.learning_rate)} is far too big.")
+        too_big = _("Diverged at epoch {epoch}: {eta} = {rate} is far too big.").format(
+            epoch=last.epoch + overflowed, eta=self.eta, rate=rate_text(self.learning_rate))
         if overflowed:
-            what = "The next step would make the weights infinite."
+            what = _("The next step would make the weights infinite.")
         elif _flew_off(last):
-            what = (f"One step threw the weights to ({last.w1:.3g}, {last.w2:.3g}), "
-                    "far off the bowl.")
+            what = _("One step threw the weights to ({weights}), far off the bowl.").format(
+                weights=listed((general(last.w1, ".3g"), general(last.w2, ".3g"))))
         elif last.loss > self.loss_ceiling:
-            what = (f"The loss shot up to {last.loss:.2f}, over twice its start "
-                    f"({self.history[0].loss:.2f}).")
+            what = _("The loss shot up to {loss}, over twice its start ({start}).").format(
+                loss=number(last.loss, 2), start=number(self.history[0].loss, 2))
         else:  # the generator flags only overflow and flying off; the run, the ceiling
-            what = "The loss shot up."
-        return f"{too_big} {what} Press r, then a smaller rate."
+            what = _("The loss shot up.")
+        return _("{too_big} {what} Press r, then a smaller rate.").format(
+            too_big=too_big, what=what)
 
     def stopped_message(self) -> str:
         """The run used its epochs: how far from the bottom, and why."""
@@ -322,28 +334,34 @@ class GradientDescentLesson:
         rising = any(later - earlier > CONVERGENCE_TOLERANCE
                      for earlier, later in zip(recent, recent[1:], strict=False))
         if rising:
-            return (f"Stopped at epoch {self.last.epoch}: the loss still jumps between "
-                    f"{min(recent):.2f} and {max(recent):.2f}, never settling at the "
-                    f"bottom ({bottom:.3f}). Each step overshoots. r starts again.")
+            return _("Stopped at epoch {epoch}: the loss still jumps between {low} and "
+                     "{high}, never settling at the bottom ({bottom}). Each step overshoots. "
+                     "r starts again.").format(
+                epoch=self.last.epoch, low=number(min(recent), 2), high=number(max(recent), 2),
+                bottom=number(bottom, 3))
         gap = self.last.loss - bottom
         if gap < 5e-4:
-            return (f"Stopped at epoch {self.last.epoch}: loss {self.last.loss:.4f}, just "
-                    f"{gap:.0e} above the bottom, still creeping down. r starts again.")
-        return (f"Stopped at epoch {self.last.epoch}: loss {self.last.loss:.3f}, still "
-                f"{gap:.3f} above the bottom ({bottom:.3f}). r starts again.")
+            return _("Stopped at epoch {epoch}: loss {loss}, just {gap} above the bottom, "
+                     "still creeping down. r starts again.").format(
+                epoch=self.last.epoch, loss=number(self.last.loss, 4), gap=f"{gap:.0e}")
+        return _("Stopped at epoch {epoch}: loss {loss}, still {gap} above the bottom "
+                 "({bottom}). r starts again.").format(
+            epoch=self.last.epoch, loss=number(self.last.loss, 3), gap=number(gap, 3),
+            bottom=number(bottom, 3))
 
     def watch_message(self) -> str:
         """What to watch now, from the preset that matches the learning rate."""
         for preset in PRESETS.values():
             if math.isclose(self.learning_rate, preset.rate, rel_tol=1e-3):
-                return preset.watch
-        return (f"Learning rate {self.eta} = {rate_text(self.learning_rate)}: watch the "
-                "path and the loss curve.")
+                return _(preset.watch)
+        return _("Learning rate {eta} = {rate}: watch the path and the loss curve.").format(
+            eta=self.eta, rate=rate_text(self.learning_rate))
 
 
 def rate_text(rate: float) -> str:
-    """A learning rate as the learner reads it: 0.01, 0.631, 30, 1000, 1e+308."""
-    return f"{rate:.4g}"
+    """A learning rate as the learner reads it: 0.01, 0.631, 30, 1000, 1e+308 (0,631 in
+    a language that writes a decimal comma)."""
+    return general(rate, ".4g")
 
 
 def _flew_off(step: TrainingStep) -> bool:
@@ -355,5 +373,5 @@ def _flew_off(step: TrainingStep) -> bool:
 def weight_text(value: float) -> str:
     """A weight in at most 7 characters, however far it flew: -4.00, 907, 2e+307."""
     if abs(value) < 100:
-        return f"{value:5.2f}"
-    return f"{value:5.0f}" if abs(value) < 10_000 else f"{value:.0e}"
+        return number(value, 2, width=5)
+    return number(value, 0, width=5) if abs(value) < 10_000 else f"{value:.0e}"

@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from neuron_tui.i18n import N_, _, number
 from neuron_tui.lesson.depth_runs import (
     MAX_KEPT_FRAMES,
     Fetch,
@@ -82,8 +83,9 @@ class DoublingSchedule(FrameSchedule):
 #: few milliseconds of `t`.
 SCHEDULE = DoublingSchedule(first=32, most=400)
 
-UNIVERSAL = ("Universal approximation: one hidden layer with enough units can fit any "
-             "continuous function; depth makes that practical.")
+#: English: the screen shows it through `_()`.
+UNIVERSAL = N_("Universal approximation: one hidden layer with enough units can fit any "
+               "continuous function; depth makes that practical.")
 
 
 def percent(fraction: float) -> str:
@@ -99,8 +101,10 @@ def unsure_note(probabilities: npt.ArrayLike, model: Model) -> tuple[str, ...]:
     if not (UNSURE[0] <= low and high < UNSURE[1]):
         return ()
     if f"{low:.2f}" == f"{high:.2f}":
-        return (f"every output is {low:.2f}:", "no line" if model == "neuron" else "no boundary")
-    return (f"outputs {low:.2f} to {high:.2f}:", "unsure everywhere")
+        return (_("every output is {value}:").format(value=number(low, 2)),
+                _("no line") if model == "neuron" else _("no boundary"))
+    return (_("outputs {low} to {high}:").format(low=number(low, 2), high=number(high, 2)),
+            _("unsure everywhere"))
 
 
 class DepthLesson:
@@ -197,9 +201,10 @@ class DepthLesson:
         units = min(MAX_HIDDEN, max(MIN_HIDDEN, self.hidden_units + change))
         if units == self.hidden_units:
             self.status = (
-                f"{MAX_HIDDEN} hidden units is the most here; - takes one away."
+                _("{units} hidden units is the most here; - takes one away.").format(
+                    units=MAX_HIDDEN)
                 if change > 0 else
-                f"{MIN_HIDDEN} hidden unit is the fewest; + adds one.")
+                _("{units} hidden unit is the fewest; + adds one.").format(units=MIN_HIDDEN))
             return False
         self.hidden_units = units
         self.reset_models()
@@ -301,7 +306,8 @@ class DepthLesson:
             remember(key, self._shots)
         self._drop_pending()
         self._runs = self._replay = None
-        self.status = f"Trained both for {EPOCHS} epochs: t trains again."
+        self.status = _("Trained both for {epochs} epochs: t trains again.").format(
+            epochs=EPOCHS)
 
     def stop_training(self) -> None:
         """Stop a run where it is (nothing happens when none is under way)."""
@@ -309,19 +315,20 @@ class DepthLesson:
             return
         self._drop_pending()
         self._runs = self._replay = None
-        self.status = (f"Stopped at epoch {max(self.neuron_epoch, self.network_epoch)}. "
-                       "Press t to train again.")
+        self.status = _("Stopped at epoch {epoch}. Press t to train again.").format(
+            epoch=max(self.neuron_epoch, self.network_epoch))
 
     # ------------------------------------------------------------- verdict
     def verdict(self) -> str:
         """A plain sentence on each model: untrained, training, or how each did."""
         name = self.dataset_name
         if not self.trained:
-            return (f"{name}, untrained. Press t: the neuron draws one straight line, the "
-                    "network can bend its boundary.")
+            return _("{name}, untrained. Press t: the neuron draws one straight line, the "
+                     "network can bend its boundary.").format(name=name)
         if self.training:
             epoch = max(self.neuron_epoch, self.network_epoch)
-            return f"Training both on {name}: epoch {epoch} of {EPOCHS}. Any key stops."
+            return _("Training both on {name}: epoch {epoch} of {epochs}. Any key stops."
+                     ).format(name=name, epoch=epoch, epochs=EPOCHS)
         return f"{self._neuron_verdict()} {self._network_verdict()}"
 
     @property
@@ -332,28 +339,37 @@ class DepthLesson:
     def _neuron_verdict(self) -> str:
         score = percent(self.neuron_accuracy)
         if self.neuron_accuracy >= 1:
-            return f"One straight line is enough for {self.dataset_name}: the neuron gets {score}."
-        where = f"ends at {score}" if self.finished else f"is at {score} so far"
+            return _("One straight line is enough for {name}: the neuron gets {score}.").format(
+                name=self.dataset_name, score=score)
         if self.dataset_key == "x":
             # "75 %" is the best any line can do, not a score the neuron had: say so.
-            return (f"No line splits XOR (the best gets 3 of 4 corners, {percent(0.75)}): the "
-                    f"neuron {where}.")
-        return f"The neuron {where}."
+            where = (_("No line splits XOR (the best gets 3 of 4 corners, {best}): the neuron "
+                       "ends at {score}.") if self.finished else
+                     _("No line splits XOR (the best gets 3 of 4 corners, {best}): the neuron "
+                       "is at {score} so far."))
+            return where.format(best=percent(0.75), score=score)
+        return (_("The neuron ends at {score}.") if self.finished
+                else _("The neuron is at {score} so far.")).format(score=score)
 
     def _network_verdict(self) -> str:
         units = self.hidden_units
         score = percent(self.network_accuracy)
         if self.network_accuracy >= 1:
-            return (f"The network bends its boundary: {score} with {units} hidden units."
-                    if units > 1 else f"The network gets {score} with 1 hidden unit.")
+            return (_("The network bends its boundary: {score} with {units} hidden units.")
+                    if units > 1 else _("The network gets {score} with 1 hidden unit.")
+                    ).format(score=score, units=units)
         if not self.finished:
-            return f"The network is at {score} so far."
+            return _("The network is at {score} so far.").format(score=score)
         low, high = self.output_range("network")
-        if f"{low:.2f}" == f"{high:.2f}" == "0.50":
-            # Outputs of 0.50 fall either side of the threshold by rounding alone.
-            where = f"stuck: every output is 0.50, so its {score} is luck"
-        else:
-            where = f"stuck at {score}"
+        # Outputs of 0.50 fall either side of the threshold by rounding alone.
+        luck = f"{low:.2f}" == f"{high:.2f}" == "0.50"
         if units == 1:
-            return f"1 hidden unit is still one line: the network is {where}. Press +."
-        return f"With {units} hidden units the network is {where}."
+            sentence = (_("1 hidden unit is still one line: the network is stuck: every "
+                          "output is {half}, so its {score} is luck. Press +.") if luck else
+                        _("1 hidden unit is still one line: the network is stuck at {score}. "
+                          "Press +."))
+        else:
+            sentence = (_("With {units} hidden units the network is stuck: every output is "
+                          "{half}, so its {score} is luck.") if luck else
+                        _("With {units} hidden units the network is stuck at {score}."))
+        return sentence.format(units=units, score=score, half=number(0.5, 2))

@@ -11,6 +11,8 @@ which the screen assembles as they are.
 from __future__ import annotations
 
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import N_, _, ngettext, number
+from neuron_tui.lesson.numbers import general
 from neuron_tui.lesson.proof_training import (
     HIDDEN_UNIT_STEPS,
     NOISE_MAX,
@@ -28,12 +30,13 @@ from neuron_tui.model.moons import FitResult, TrainingProgress
 Segment = str | tuple[str, str]
 Text = tuple[Segment, ...]
 
-GUIDANCE = "Two models, same moons: only the MLP's boundary can bend."
-MODEL_NAMES = {"neuron": "single neuron", "mlp": "MLP"}
+#: English, as every text below: shown through `_()`.
+GUIDANCE = N_("Two models, same moons: only the MLP's boundary can bend.")
+MODEL_NAMES = {"neuron": N_("single neuron"), "mlp": N_("MLP")}
 #: The two panels, in the order they are shown.
 MODELS = ("neuron", "mlp")
 BAR_WIDTH = 10
-NO_SCORE: Text = (("train  --      test  --", "$text-muted"),)
+NO_SCORE = N_("train  --      test  --")
 #: An MLP whose train accuracy beats the neuron's by less than this did no better: its
 #: boundary came out about as straight as the neuron's line.
 NO_BETTER = 0.03
@@ -42,17 +45,18 @@ FEW_UNITS = 4
 
 
 def percent(value: float) -> str:
-    """`86.7 %`."""
-    return f"{100 * value:.1f} %"
+    """`86.7 %` (`86,7 %` in a language with a decimal comma)."""
+    return f"{number(100 * value, 1)} %"
 
 
 def score_text(fit: FitResult | None) -> Text:
     """One model's train and test accuracy, or dashes before it is trained."""
     if fit is None:
-        return NO_SCORE
+        return ((_(NO_SCORE), "$text-muted"),)
     return (
-        ("train ", "$text-muted"), (percent(fit.train_accuracy), "bold"),
-        ("   test ", "$text-muted"), (percent(fit.test_accuracy), "bold"),
+        # Translators: the spaces are the layout ("train" is a noun here: the training set).
+        (_("train "), "$text-muted"), (percent(fit.train_accuracy), "bold"),
+        (_("   test "), "$text-muted"), (percent(fit.test_accuracy), "bold"),
     )
 
 
@@ -63,9 +67,10 @@ def progress_text(update: TrainingProgress) -> Text:
     filled = round(BAR_WIDTH * update.iteration / max(update.total, 1))
     bar = chars.progress_full * filled + chars.progress_empty * (BAR_WIDTH - filled)
     return (
-        (f"Training {MODEL_NAMES[update.model]}", "bold"),
-        f" {bar} epoch {update.iteration}/{update.total} · loss {update.loss:.3f} · ",
-        ("Esc", "bold $accent"), " cancels",
+        (_("Training {model}").format(model=_(MODEL_NAMES[update.model])), "bold"),
+        " " + _("{bar} epoch {epoch}/{total} · loss {loss} · ").format(
+            bar=bar, epoch=update.iteration, total=update.total, loss=number(update.loss, 3)),
+        ("Esc", "bold $accent"), " " + _("cancels"),
     )
 
 
@@ -77,15 +82,18 @@ def insights(result: MoonsResult) -> list[str]:
     units = result.settings.hidden_units
     if mlp.train_accuracy < neuron.train_accuracy + NO_BETTER:
         if units <= FEW_UNITS:
-            said.append(f"{units} hidden {'unit is' if units == 1 else 'units are'} too few to "
-                        "bend: the MLP stays as straight as the neuron's line. Press +.")
+            said.append(ngettext(
+                "{units} hidden unit is too few to bend: the MLP stays as straight as the "
+                "neuron's line. Press +.",
+                "{units} hidden units are too few to bend: the MLP stays as straight as the "
+                "neuron's line. Press +.", units).format(units=units))
         else:
-            said.append("This time the MLP's boundary came out straight, like the neuron's "
-                        "line: try more units (+).")
+            said.append(_("This time the MLP's boundary came out straight, like the neuron's "
+                          "line: try more units (+)."))
     if any(fit.test_accuracy > fit.train_accuracy for fit in (neuron, mlp)):
         count = result.settings.test_count
-        said.append(f"Test beats train by chance: only {count} test points, "
-                    f"{100 / count:.3g} % each.")
+        said.append(_("Test beats train by chance: only {count} test points, {each} % each."
+                      ).format(count=count, each=general(100 / count, ".3g")))
     return said
 
 
@@ -110,8 +118,10 @@ class ProofState:
         """One noise step up or down; whether the settings changed (then retrain).
 
         At a limit nothing changes and the notice says so, and which key goes back."""
-        at_limit = (f"Noise {NOISE_MAX:.2f} is the most here; [ lowers it." if direction > 0
-                    else f"Noise {NOISE_MIN:.2f} is the least here; ] raises it.")
+        at_limit = (_("Noise {noise} is the most here; [ lowers it.").format(
+                        noise=number(NOISE_MAX, 2)) if direction > 0
+                    else _("Noise {noise} is the least here; ] raises it.").format(
+                        noise=number(NOISE_MIN, 2)))
         noise = self.settings.noise + direction * NOISE_STEP
         return self._change(self.settings.with_noise(noise), at_limit)
 
@@ -120,8 +130,10 @@ class ProofState:
 
         At a limit nothing changes and the notice says so, and which key goes back."""
         most, fewest = HIDDEN_UNIT_STEPS[-1], HIDDEN_UNIT_STEPS[0]
-        at_limit = (f"{most} hidden units is the most here; - takes some away."
-                    if direction > 0 else f"{fewest} hidden unit is the fewest; + adds more.")
+        at_limit = (_("{units} hidden units is the most here; - takes some away.").format(
+                        units=most) if direction > 0
+                    else _("{units} hidden unit is the fewest; + adds more.").format(
+                        units=fewest))
         units = next_hidden_units(self.settings.hidden_units, direction)
         return self._change(self.settings.with_hidden_units(units), at_limit)
 
@@ -141,9 +153,9 @@ class ProofState:
         self.training = True
         self.notice = ""
         if sklearn_loaded() or shared():
-            self.status = ("Training…",)
+            self.status = (_("Training…"),)
         else:
-            self.status = ("Loading scikit-learn (the first time takes a moment)…",)
+            self.status = (_("Loading scikit-learn (the first time takes a moment)…"),)
         return self.run_number
 
     def cancel(self) -> bool:
@@ -152,7 +164,8 @@ class ProofState:
             return False
         self.training = False
         self.run_number += 1  # anything the cancelled run still sends is ignored
-        self.status = (("Training cancelled. ", "bold"), "t trains again with these settings.")
+        self.status = ((_("Training cancelled.") + " ", "bold"),
+                       _("t trains again with these settings."))
         return True
 
     def receive(self, run: int, update: MoonsUpdate) -> bool:
@@ -164,7 +177,8 @@ class ProofState:
         else:
             self.training = False
             self.result = update
-            losses = f"neuron loss {update.neuron.loss:.3f} · MLP loss {update.mlp.loss:.3f}"
+            losses = _("neuron loss {neuron} · MLP loss {mlp}").format(
+                neuron=number(update.neuron.loss, 3), mlp=number(update.mlp.loss, 3))
             self.status = ((losses, "$text-muted"),
                            *(f"\n{sentence}" for sentence in insights(update)))
         return True
@@ -172,7 +186,7 @@ class ProofState:
     def fail(self, error: BaseException | None) -> None:
         """The run stopped on an error: say so."""
         self.training = False
-        self.status = (f"Training failed: {error}",)
+        self.status = (_("Training failed: {error}").format(error=error),)
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -196,20 +210,23 @@ class ProofState:
         n_test = s.test_count
 
         def limit(value: float, low: float, high: float, least: str) -> str:
-            return " (most)" if value >= high else f" ({least})" if value <= low else ""
+            return (" " + _("(most)") if value >= high else " " + least if value <= low
+                    else "")
 
         return (
-            ("noise ", "$text-muted"), (f"{s.noise:.2f}", "bold"),
-            (limit(s.noise, NOISE_MIN, NOISE_MAX, "least"), "$text-muted"), "   ",
-            ("hidden units ", "$text-muted"), (str(s.hidden_units), "bold"),
-            (limit(s.hidden_units, HIDDEN_UNIT_STEPS[0], HIDDEN_UNIT_STEPS[-1], "fewest"),
+            (_("noise") + " ", "$text-muted"), (number(s.noise, 2), "bold"),
+            (limit(s.noise, NOISE_MIN, NOISE_MAX, _("(least)")), "$text-muted"), "   ",
+            (_("hidden units") + " ", "$text-muted"), (str(s.hidden_units), "bold"),
+            (limit(s.hidden_units, HIDDEN_UNIT_STEPS[0], HIDDEN_UNIT_STEPS[-1], _("(fewest)")),
              "$text-muted"),
-            "   ", (f"{s.n_samples - n_test} train + {n_test} test points", "$text-muted"),
+            "   ", (_("{train} train + {test} test points").format(
+                train=s.n_samples - n_test, test=n_test), "$text-muted"),
         )
 
     def title(self, model: str) -> str:
         """The title of `model`'s panel: "MLP · 16 hidden units"."""
         if model == "neuron":
-            return MODEL_NAMES["neuron"]
-        units = "unit" if self.settings.hidden_units == 1 else "units"
-        return f"MLP · {self.settings.hidden_units} hidden {units}"
+            return _(MODEL_NAMES["neuron"])
+        units = self.settings.hidden_units
+        return ngettext("MLP · {units} hidden unit", "MLP · {units} hidden units", units
+                        ).format(units=units)

@@ -14,19 +14,31 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import N_, _, in_every_language
 from neuron_tui.lesson.content import QUIZ_PASS_MARK, QuizQuestion
 
 Segment = str | tuple[str, str]
 Text = tuple[Segment, ...]
 
-GUIDANCE = "Pick an answer: every choice, right or wrong, explains itself."
+#: English: the screen shows it through `_()`.
+GUIDANCE = N_("Pick an answer: every choice, right or wrong, explains itself.")
 #: The keys that answer, one an option.
 LETTERS = "abcd"
 
 
+#: The words a right option's explanation starts with (English: see `without_verdict`).
+VERDICTS = (N_("Right"), N_("Correct"))
+
+
 def without_verdict(explanation: str) -> str:
-    """An explanation without its leading "Right." (when quoted after a wrong answer)."""
-    return re.sub(r"^(Right|Correct)[.!]\s*", "", explanation.strip())
+    """An explanation without its leading "Right." (when quoted after a wrong answer).
+
+    The verdict is looked for in every shipped language ("Correcto." in Spanish), not
+    only the one in use: the quiz's language is its content folder's.
+    """
+    words = {word for verdict in VERDICTS for word in in_every_language(verdict)}
+    pattern = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.sub(rf"^¡?(?:{pattern})[.!]\s*", "", explanation.strip())
 
 
 @dataclass(frozen=True)
@@ -150,8 +162,10 @@ class QuizState:
         answer = self.answers[self.index]
         total = len(self.questions)
         answered = sum(a is not None for a in self.answers)
-        head = (f"Question {self.index + 1} of {total}   ·   "
-                f"{self.score} right of {answered} answered   ·   aim {QUIZ_PASS_MARK}/{total}")
+        head = _("Question {number} of {total}   ·   {right} right of {answered} answered   ·   "
+                 "aim {aim}/{total}").format(number=self.index + 1, total=total,
+                                             right=self.score, answered=answered,
+                                             aim=QUIZ_PASS_MARK)
         lines: list[Segment] = []
         for index, option in enumerate(question.options):
             if answer is None:
@@ -165,11 +179,11 @@ class QuizState:
                 mark, style = " ", "$text-muted"
             lines += [(f"{mark} {LETTERS[index]}) {option.text}", style), "\n"]
         if answer is None:
-            guidance = "Press a, b, c or d, or move with ↑/↓ and press Enter."
+            guidance = _("Press a, b, c or d, or move with ↑/↓ and press Enter.")
         elif None in self.answers:
-            guidance = "Enter: next question."
+            guidance = _("Enter: next question.")
         else:
-            guidance = "Enter: see your score."
+            guidance = _("Enter: see your score.")
         return QuizView(head, question.prompt, tuple(lines[:-1]),
                         feedback(question, answer), guidance)
 
@@ -178,9 +192,9 @@ class QuizState:
         total = len(self.questions)
         score = self.score
         verdict = (
-            "You reached the aim." if score >= QUIZ_PASS_MARK
-            else f"The aim is {QUIZ_PASS_MARK}/{total}: revisit the parts behind the misses, "
-            "then retake."
+            _("You reached the aim.") if score >= QUIZ_PASS_MARK
+            else _("The aim is {aim}/{total}: revisit the parts behind the misses, then "
+                   "retake.").format(aim=QUIZ_PASS_MARK, total=total)
         )
         lines: list[Segment] = []
         for number, (question, answer) in enumerate(
@@ -189,16 +203,18 @@ class QuizState:
             right = answer == question.correct_index
             mark = (chars.check, "bold $text-success") if right else (
                 chars.cross, "bold $text-error")
-            topic = question.topic or f"question {number}"
+            topic = question.topic or _("question {number}").format(number=number)
             lines += [mark, f" {number}. {topic}", "\n"]
-        best_text = f"Best score so far: {best}/{total}.  " if best is not None else ""
+        best_text = (_("Best score so far: {best}/{total}.").format(best=best, total=total)
+                     + "  " if best is not None else "")
         return QuizView(
-            head="Knowledge check complete",
-            prompt=f"Your score: {score}/{total}.  {verdict}",
+            head=_("Knowledge check complete"),
+            prompt=_("Your score: {score}/{total}.  {verdict}").format(
+                score=score, total=total, verdict=verdict),
             options=tuple(lines[:-1]),
-            feedback=(best_text, ("r", "bold $accent"), " retake   ", ("n", "bold $accent"),
-                      " finish the module"),
-            guidance="Press r to retake the quiz, or n to finish the module.",
+            feedback=(best_text, ("r", "bold $accent"), " " + _("retake") + "   ",
+                      ("n", "bold $accent"), " " + _("finish the module")),
+            guidance=_("Press r to retake the quiz, or n to finish the module."),
         )
 
 
@@ -213,8 +229,9 @@ def feedback(question: QuizQuestion, answer: int | None) -> Text:
     right_index = question.correct_index
     right = question.options[right_index]
     return (
-        (f"{chars.cross} Not quite. ", "bold $text-error"), chosen.explanation.strip(),
+        (f"{chars.cross} " + _("Not quite.") + " ", "bold $text-error"),
+        chosen.explanation.strip(),
         "\n\n",
-        ("The right answer: ", "bold"), (f"{LETTERS[right_index]}) {right.text}", "bold"),
+        (_("The right answer:") + " ", "bold"), (f"{LETTERS[right_index]}) {right.text}", "bold"),
         ". ", without_verdict(right.explanation),
     )

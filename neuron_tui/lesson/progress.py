@@ -56,6 +56,9 @@ class Progress:
     #: When the learner last chose to retake the quiz: answers given before it are
     #: no longer part of the current attempt, in this session or any other.
     quiz_retaken_at: float | None = None
+    #: The language the learner picked on the opening screen ("es"), None if never:
+    #: it beats the locale on the next start (not --lang), here or on a class server.
+    lang: str | None = None
 
     def _stamp(self, now: float | None) -> float:
         """A time later than every time already recorded here (clocks can step back)."""
@@ -126,6 +129,8 @@ class Progress:
             },
             "quiz_retaken_at": self.quiz_retaken_at,
             "quiz_best": self.quiz_best,
+            # Only once picked: files without a choice stay as they were.
+            **({"lang": self.lang} if self.lang else {}),
         }
 
     @classmethod
@@ -146,6 +151,7 @@ class Progress:
         answers = data.get("quiz_answers")
         best = data.get("quiz_best")
         retaken = data.get("quiz_retaken_at")
+        lang = data.get("lang")
         quiz_answers = {
             str(k): v for k, v in answers.items() if is_count(v)
         } if isinstance(answers, dict) else {}
@@ -162,12 +168,20 @@ class Progress:
                 if k in quiz_answers
             },
             quiz_retaken_at=float(retaken) if is_time(retaken) else None,
+            # Any well-formed code is kept, so a newer neuron-tui's language survives a save.
+            lang=lang if is_language_code(lang) else None,
         )
 
 
 def is_count(value: Any) -> bool:
     """A whole number from 0 up (not a bool, which JSON's true would give)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def is_language_code(value: Any) -> bool:
+    """A language code as the progress keeps it: two or three lowercase ASCII letters."""
+    return isinstance(value, str) and 2 <= len(value) <= 3 and value.isascii() and (
+        value.isalpha() and value.islower())
 
 
 def is_time(value: Any) -> bool:
@@ -195,7 +209,8 @@ def merge(mine: Progress, theirs: Progress) -> Progress:
     the time it was given: for a question both answered, the later answer wins (the
     caller's on a tie); answers to other questions stay. Only the learner's own
     choice to retake the quiz drops answers, and only those given before it. The page
-    to resume at is the caller's: it is the session that just did something.
+    to resume at is the caller's: it is the session that just did something, and so is
+    the language, if the caller's session has picked one.
     """
     best_scores = [score for score in (mine.quiz_best, theirs.quiz_best) if score is not None]
     retakes = [at for at in (mine.quiz_retaken_at, theirs.quiz_retaken_at) if at is not None]
@@ -219,6 +234,7 @@ def merge(mine: Progress, theirs: Progress) -> Progress:
         quiz_best=max(best_scores) if best_scores else None,
         quiz_answered_at={q: at for q, at in answered_at.items() if at > 0.0},
         quiz_retaken_at=retaken_at,
+        lang=mine.lang or theirs.lang,
     )
 
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from neuron_tui.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class SelfCheck:
@@ -105,7 +107,7 @@ class Lesson:
     @property
     def part_range(self) -> str:
         """"1 to 6": how the parts are named in messages."""
-        return f"1 to {self.part_count}"
+        return _("{first} to {last}").format(first=1, last=self.part_count)
 
     @property
     def number_keys(self) -> str:
@@ -134,7 +136,8 @@ class Lesson:
         for page in self.parts:
             if page.number == number:
                 return page
-        raise ValueError(f"there is no part {number}: choose {self.part_range}")
+        raise ValueError(_("there is no part {part}: choose {parts}").format(
+            part=number, parts=self.part_range))
 
     def next_key(self, key: str) -> str | None:
         """The page after `key`, or None at the end."""
@@ -151,10 +154,10 @@ class Lesson:
         for page in self.pages:
             for check in page.self_checks:
                 if check.id == check_id:
-                    return check.name
+                    return _(check.name)
         for page in self.parts:
             if check_id.startswith(page.key):
-                return f"Self-check in Part {page.number_text}"
+                return _("Self-check in Part {number}").format(number=page.number_text)
         return check_id
 
     def with_options(self, key: str, **options: Any) -> Lesson:
@@ -182,10 +185,11 @@ LESSON = Lesson((
              "neuron_tui.screens.parts.opening:OpeningScreen"),
     _part(1, "The atom", "AtomScreen"),
     _part(2, "Build a neuron", "BuildNeuronScreen",
-          SelfCheck("part02-by-hand", "Reached 95% and a loss of at most 0.30 by hand in Part 02"),
+          SelfCheck("part02-by-hand",
+                    N_("Reached 95% and a loss of at most 0.30 by hand in Part 02")),
           # The goal before it needed all three sliders: kept so progress files that met it
           # still name it. Part 02 asks for the first check only.
-          SelfCheck("part02-90", "Reached 90% by hand in Part 02")),
+          SelfCheck("part02-90", N_("Reached 90% by hand in Part 02"))),
     _part(3, "Gradient descent", "GradientDescentScreen"),
     _part(4, "Why depth wins", "DepthScreen"),
     _part(5, "The proof", "ProofScreen"),

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from textual.timer import Timer
 
+from neuron_tui.i18n import N_
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 
 
@@ -34,8 +35,8 @@ class RunPage(Protocol):
     def query_one(self, selector: Any) -> Any: ...
 
 
-#: The footer while a run animates.
-RUNNING_HINTS: list[KeyHint] = [("any key", "stop")]
+#: The footer while a run animates (the key bar translates it).
+RUNNING_HINTS: list[KeyHint] = [(N_("any key"), N_("stop"))]
 #: At most 20 frames a second: smooth locally, cheap over SSH.
 DEFAULT_FRAME_SECONDS = 1 / 20
 

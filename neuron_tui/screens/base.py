@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from neuron_tui.compat import render_only_dirty_widgets
+from neuron_tui.i18n import _
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.screens.host import LessonHost
 from neuron_tui.screens.side_text import LessonSide, leave_side_text, toggle_lesson_text
@@ -57,7 +58,8 @@ class LessonScreen(Screen[None]):
     LessonScreen #guidance { height: auto; padding: 0 1; color: $text-muted; }
     """
 
-    #: One line that tells the learner what to do now.
+    #: One line that tells the learner what to do now (English, marked with `N_`: it is
+    #: translated when shown, as are the key hints below).
     GUIDANCE: ClassVar[str] = ""
     #: The keys shown in the footer, most useful first.
     KEY_HINTS: ClassVar[list[KeyHint]] = []
@@ -100,7 +102,8 @@ class LessonScreen(Screen[None]):
         """`Part 02 · Build a neuron`, or the page title where there is no part number."""
         if self.spec.number is None:
             return self.page.title
-        return f"Part {self.spec.number_text} · {self.page.title}"
+        return _("Part {number} · {title}").format(number=self.spec.number_text,
+                                                   title=self.page.title)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.heading, self.spec.number, self.lesson_app.lesson.part_count,
@@ -112,7 +115,8 @@ class LessonScreen(Screen[None]):
             # the first frames rather than a Markdown mount after the first layout.
             wide = self.app.size.width >= WIDE_LAYOUT_COLUMNS and self._text_beside
             yield LessonSide(*([self._side_markdown()] if wide else []), id="lesson-side")
-        guidance = QuietStatic(self.with_numbers(self.GUIDANCE), id="guidance", markup=False)
+        text = self.with_numbers(_(self.GUIDANCE)) if self.GUIDANCE else ""
+        guidance = QuietStatic(text, id="guidance", markup=False)
         guidance.display = bool(self.GUIDANCE)  # no empty row where there is nothing to say
         yield guidance
         yield KeyBar(self.key_hints(), id="keybar")
@@ -205,7 +209,7 @@ class LessonScreen(Screen[None]):
         repeats = max(1, round(interval / seconds))
 
         def tick() -> None:
-            for _ in range(repeats):
+            for __ in range(repeats):
                 frame()
 
         return self.set_interval(interval, tick)

@@ -12,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from neuron_tui.i18n import language
+
 
 class TextPage(Protocol):
     """What the lesson text needs of its page (a LessonScreen)."""
@@ -80,10 +82,11 @@ def leave_side_text(page: TextPage) -> None:
 
 def show_lesson_overlay(page: TextPage) -> None:
     """The page's text over the page. Built once and kept (installed on the app):
-    building it again would parse and mount the Markdown every time (0.4–1 s)."""
+    building it again would parse and mount the Markdown every time (0.4–1 s); one a
+    language, as the opening can change it."""
     from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
 
-    name = f"lesson-text:{page.spec.key}"
+    name = f"lesson-text:{page.spec.key}:{language()}"
     if not page.app.is_screen_installed(name):
         page.app.install_screen(LessonTextScreen(page.heading, page.page.markdown), name)
     page.app.push_screen(name)

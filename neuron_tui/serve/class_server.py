@@ -22,7 +22,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from neuron_tui.lesson.content import ContentError, QuizQuestion, load_content
+from neuron_tui.i18n import language
+from neuron_tui.lesson.content import ContentError, QuizQuestion, content_folder, load_content
 from neuron_tui.serve.hub import ClassHub
 from neuron_tui.serve.hub_wire import HubSocketError
 from neuron_tui.serve.store import StoreError, open_store
@@ -50,8 +51,10 @@ class ClassServerError(Exception):
 
 
 def _quiz(content: Path | None) -> tuple[QuizQuestion, ...]:
+    # In the teacher's language: the export's option texts are read by the teacher (the
+    # options' order and the right one are the same in every language).
     try:
-        return load_content(content).quiz
+        return load_content(content_folder(content, language())).quiz
     except ContentError as error:
         # The lessons refuse to start on broken content and say why; the class still runs.
         log.warning("the quiz cannot be read (%s); scores are not shown", error.problems[0])
@@ -132,7 +135,9 @@ class TerminalView:
 
     def argv(self, python: Sequence[str] = (sys.executable,)) -> list[str]:
         """The view's command line."""
-        return [*python, "-m", "neuron_tui", "class", "--socket", str(self.socket_path)]
+        # The server's language is the teacher's (`serve --lang`, else the locale's).
+        return [*python, "-m", "neuron_tui", "class", "--socket", str(self.socket_path),
+                "--lang", language()]
 
     async def start(self) -> None:
         """Start the view on this terminal (stdin, stdout and stderr are the server's)."""

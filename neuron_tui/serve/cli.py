@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from neuron_tui.argparsing import OneLineErrorParser
+from neuron_tui.argparsing import OneLineErrorParser, add_language_flag, early_language
+from neuron_tui.i18n import N_, _, choose_language, set_language
 from neuron_tui.paths import STATE_DIR_VARIABLE, default_state_dir
 from neuron_tui.serve.limits import LessonLimits
 from neuron_tui.serve.state import is_loopback
@@ -26,9 +27,11 @@ def _bounded_int(low: int, high: int, what: str) -> Any:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(
+                _("{text} is not a whole number").format(text=repr(text))) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, not {value}")
+            raise argparse.ArgumentTypeError(_("{what} must be from {low} to {high}, not {value}")
+                                             .format(what=_(what), low=low, high=high, value=value))
         return value
 
     return parse
@@ -38,15 +41,17 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(
+            _("{text} is not a number of seconds").format(text=repr(text))) from None
     if not 1 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"seconds must be from 1 to 3600, not {text}")
+        raise argparse.ArgumentTypeError(
+            _("seconds must be from 1 to 3600, not {text}").format(text=text))
     return value
 
 
 def _nonempty(text: str) -> str:
     if not text:
-        raise argparse.ArgumentTypeError("the class password must not be empty")
+        raise argparse.ArgumentTypeError(_("the class password must not be empty"))
     return text
 
 
@@ -63,15 +68,15 @@ def _add_scale_out_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         metavar="URL",
-        help="the class store: postgresql://USER@HOST/DB for one database shared by "
-        "several lesson nodes (default: $NEURON_TUI_STORE if set, else the state folder's "
-        "SQLite file); the password comes from PGPASSWORD or ~/.pgpass",
+        help=_("the class store: postgresql://USER@HOST/DB for one database shared by "
+               "several lesson nodes (default: $NEURON_TUI_STORE if set, else the state "
+               "folder's SQLite file); the password comes from PGPASSWORD or ~/.pgpass"),
     )
     parser.add_argument(
         "--node",
         type=_node,
         metavar="NAME",
-        help="this server's name in the class view (default: this computer's name:PORT)",
+        help=_("this server's name in the class view (default: this computer's name:PORT)"),
     )
 
 
@@ -80,8 +85,8 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     serve = subparsers.add_parser(
         "serve",
         prog="neuron-tui serve",
-        help="teach a class: serve the lesson over SSH or to web browsers",
-        description=(
+        help=_("teach a class: serve the lesson over SSH or to web browsers"),
+        description=_(
             "Serve the lesson to a whole class: `serve ssh` runs a classroom SSH server "
             "(one lesson per learner), `serve web` serves it to browsers."
         ),
@@ -93,45 +98,46 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     ssh = kinds.add_parser(
         "ssh",
         prog="neuron-tui serve ssh",
-        help="a classroom SSH server: learners run `ssh -p PORT NAME@HOST`",
-        description=(
+        help=_("a classroom SSH server: learners run `ssh -p PORT NAME@HOST`"),
+        description=_(
             "Start a classroom SSH server. Each learner connects with "
             "`ssh -p PORT NAME@HOST` and gets their own lesson; nothing else can run "
             "(no commands, sftp, scp or forwarding). Progress is kept per NAME. "
             "Authentication is required on any address other than 127.0.0.1."
         ),
-        epilog=(
+        epilog=_(
             "The host key and learners' progress live in the state folder "
-            f"(${STATE_DIR_VARIABLE} if set, else the user's state folder)."
-        ),
+            "(${variable} if set, else the user's state folder)."
+        ).format(variable=STATE_DIR_VARIABLE),
     )
-    ssh.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    ssh.add_argument("--host", default="127.0.0.1",
+                     help=_("address to listen on (default 127.0.0.1)"))
     ssh.add_argument(
         "--port",
-        type=_bounded_int(0, 65535, "the port"),
+        type=_bounded_int(0, 65535, N_("the port")),
         default=2222,
-        help="port to listen on (default 2222; 0 picks a free one)",
+        help=_("port to listen on (default 2222; 0 picks a free one)"),
     )
     auth = ssh.add_mutually_exclusive_group()
     auth.add_argument(
         "--password",
         type=_nonempty,
         metavar="CLASSCODE",
-        help="the class password every learner types",
+        help=_("the class password every learner types"),
     )
     auth.add_argument(
         "--authorized-keys",
         type=Path,
         metavar="FILE",
-        help="an OpenSSH authorized_keys file of learners' public keys (each name is "
-        "bound to the first key that uses it)",
+        help=_("an OpenSSH authorized_keys file of learners' public keys (each name is "
+               "bound to the first key that uses it)"),
     )
     ssh.add_argument(
         "--teacher-keys",
         type=Path,
         metavar="FILE",
-        help="an OpenSSH authorized_keys file of keys that log in as `teacher` and get "
-        "the class view (no password or learner key opens it)",
+        help=_("an OpenSSH authorized_keys file of keys that log in as `teacher` and get "
+               "the class view (no password or learner key opens it)"),
     )
     _add_class_view_flag(ssh)
     ssh.add_argument(
@@ -139,142 +145,147 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=_bounded_int(1, 1000, "--max-sessions"),
         default=40,
         metavar="N",
-        help="most learners at once (default 40)",
+        help=_("most learners at once (default 40)"),
     )
     ssh.add_argument(
         "--max-per-address",
         type=_bounded_int(1, 1000, "--max-per-address"),
         default=10,
         metavar="N",
-        help="most learners from one client address (default 10; raise it for a class "
-        "behind one NAT address)",
+        help=_("most learners from one client address (default 10; raise it for a class "
+               "behind one NAT address)"),
     )
     ssh.add_argument(
         "--login-timeout",
         type=_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="time to log in and open the lesson (default 30)",
+        help=_("time to log in and open the lesson (default 30)"),
     )
     ssh.add_argument(
         "--allow-uncompressed",
         action="store_true",
-        help="also accept clients that will not compress (by default only zlib is offered)",
+        help=_("also accept clients that will not compress (by default only zlib is offered)"),
     )
     ssh.add_argument(
         "--low-bandwidth",
         action="store_true",
-        help="run learners' lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
+        help=_("run learners' lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)"),
     )
     ssh.add_argument(
         "--lesson-memory",
         type=_bounded_int(0, 1_048_576, "--lesson-memory"),
         default=LessonLimits.memory_mib,
         metavar="MIB",
-        help=f"address space each lesson may use, in MiB (default {LessonLimits.memory_mib}; "
-        "0: no limit)",
+        help=_("address space each lesson may use, in MiB (default {default}; 0: no limit)")
+        .format(default=LessonLimits.memory_mib),
     )
     ssh.add_argument(
         "--lesson-nice",
         type=_bounded_int(0, 19, "--lesson-nice"),
         default=LessonLimits.nice,
         metavar="N",
-        help=f"run lessons N nice steps below the server (default {LessonLimits.nice})",
+        help=_("run lessons N nice steps below the server (default {default})").format(
+            default=LessonLimits.nice),
     )
     ssh.add_argument(
         "--lesson-open-files",
         type=_bounded_int(0, 1_048_576, "--lesson-open-files"),
         default=LessonLimits.open_files,
         metavar="N",
-        help=f"open files each lesson may hold (default {LessonLimits.open_files}; 0: no limit)",
+        help=_("open files each lesson may hold (default {default}; 0: no limit)").format(
+            default=LessonLimits.open_files),
     )
     ssh.add_argument(
         "--lesson-processes",
         type=_bounded_int(0, 4_194_304, "--lesson-processes"),
         default=LessonLimits.processes,
         metavar="N",
-        help="processes and threads of the server's user a lesson may start "
-        f"(default {LessonLimits.processes}; 0: no limit)",
+        help=_("processes and threads of the server's user a lesson may start "
+               "(default {default}; 0: no limit)").format(default=LessonLimits.processes),
     )
     ssh.add_argument(
         "--no-prefork",
         action="store_true",
-        help="start each lesson as a new Python process instead of forking it from one "
-        "that has already imported the lesson (slower first screen, more memory)",
+        help=_("start each lesson as a new Python process instead of forking it from one "
+               "that has already imported the lesson (slower first screen, more memory)"),
     )
     ssh.add_argument(
         "--state-dir",
         type=Path,
         metavar="DIR",
-        help=f"keep the host key and progress in DIR (default: ${STATE_DIR_VARIABLE} "
-        "or the user's state folder)",
+        help=_("keep the host key and progress in DIR (default: ${variable} "
+               "or the user's state folder)").format(variable=STATE_DIR_VARIABLE),
     )
     ssh.add_argument(
         "--host-key",
         type=Path,
         metavar="FILE",
-        help="serve this private host key (mode 600), the same file on every node behind "
-        "a balancer (default: DIR/ssh_host_ed25519_key, made the first time)",
+        help=_("serve this private host key (mode 600), the same file on every node behind "
+               "a balancer (default: DIR/ssh_host_ed25519_key, made the first time)"),
     )
     ssh.add_argument(
         "--proxy-protocol",
         action="store_true",
-        help="every connection starts with a PROXY protocol v2 header from a balancer "
-        "(HAProxy send-proxy-v2): caps and logs see the learner's address; connections "
-        "without one are refused. Let only the balancer reach the port",
+        help=_("every connection starts with a PROXY protocol v2 header from a balancer "
+               "(HAProxy send-proxy-v2): caps and logs see the learner's address; connections "
+               "without one are refused. Let only the balancer reach the port"),
     )
     _add_scale_out_flags(ssh)
 
     web = kinds.add_parser(
         "web",
         prog="neuron-tui serve web",
-        help="serve the lesson to web browsers (one lesson per tab)",
-        description=(
+        help=_("serve the lesson to web browsers (one lesson per tab)"),
+        description=_(
             "Serve the lesson to web browsers with textual-serve: every tab that opens "
             "the page gets its own lesson. Binds to 127.0.0.1 unless --host says otherwise."
         ),
     )
-    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--host", default="127.0.0.1",
+                     help=_("address to listen on (default 127.0.0.1)"))
     web.add_argument(
         "--port",
-        type=_bounded_int(1, 65535, "the port"),
+        type=_bounded_int(1, 65535, N_("the port")),
         default=8000,
-        help="port to listen on (default 8000)",
+        help=_("port to listen on (default 8000)"),
     )
     web.add_argument(
         "--public-url",
         metavar="URL",
-        help="the address browsers use, e.g. https://lesson.example.org behind a proxy",
+        help=_("the address browsers use, e.g. https://lesson.example.org behind a proxy"),
     )
     web.add_argument(
         "--low-bandwidth",
         action="store_true",
-        help="run the lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)",
+        help=_("run the lessons in low-bandwidth mode (NEURON_TUI_LOW_BANDWIDTH=1)"),
     )
     web.add_argument(
         "--state-dir",
         type=Path,
         metavar="DIR",
-        help=f"keep the class (its store, the class view's socket) in DIR (default: "
-        f"${STATE_DIR_VARIABLE} or the user's state folder)",
+        help=_("keep the class (its store, the class view's socket) in DIR (default: "
+               "${variable} or the user's state folder)").format(variable=STATE_DIR_VARIABLE),
     )
     _add_class_view_flag(web)
     _add_scale_out_flags(web)
     web.add_argument(
         "--no-prefork",
         action="store_true",
-        help="start each lesson as a new Python process instead of forking it from one "
-        "that has already imported the lesson (slower first screen, more memory)",
+        help=_("start each lesson as a new Python process instead of forking it from one "
+               "that has already imported the lesson (slower first screen, more memory)"),
     )
     return serve
 
 
 def _add_class_view_flag(parser: argparse.ArgumentParser) -> None:
+    add_language_flag(parser, _("the teacher's language, for the class view and the server's "
+                                "messages (default: the locale's, else English)"))
     parser.add_argument(
         "--no-class-view",
         action="store_true",
-        help="log one line per event instead of showing the class view on this terminal "
-        "(the default when the output is not a terminal)",
+        help=_("log one line per event instead of showing the class view on this terminal "
+               "(the default when the output is not a terminal)"),
     )
 
 
@@ -286,12 +297,18 @@ def wants_class_view(args: argparse.Namespace) -> bool:
 
 
 def _fail(prog: str, message: str) -> int:
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    print(_("{prog}: error: {message}").format(prog=prog, message=message), file=sys.stderr)
     return 2
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Run `serve ssh` or `serve web` from parsed arguments; returns the exit code."""
+    """Run `serve ssh` or `serve web` from parsed arguments; returns the exit code.
+
+    The server speaks the teacher's language (`--lang`, else the locale's): its banner,
+    its refusals to learners and the class view on its terminal. The lessons choose
+    their own (the learner's), from a clean environment.
+    """
+    set_language(choose_language(getattr(args, "lang", None)))
     content: Path | None = getattr(args, "content", None)
     if args.serve_kind == "web":
         from neuron_tui.serve.web import serve_web
@@ -314,8 +331,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if not auth and not is_loopback(args.host):
         return _fail(
             prog,
-            f"refusing to listen on {args.host} without authentication: anyone who reaches "
-            "the port would get a lesson; give --password CLASSCODE or --authorized-keys FILE",
+            _("refusing to listen on {host} without authentication: anyone who reaches "
+              "the port would get a lesson; give --password CLASSCODE or --authorized-keys FILE"
+              ).format(host=args.host),
         )
     if args.authorized_keys is not None:
         try:
@@ -323,9 +341,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
             asyncssh.read_authorized_keys(str(args.authorized_keys))
         except OSError as error:
-            return _fail(prog, f"cannot read {args.authorized_keys}: {error.strerror or error}")
+            return _fail(prog, _("cannot read {path}: {error}").format(
+                path=args.authorized_keys, error=error.strerror or error))
         except (ValueError, asyncssh.KeyImportError) as error:
-            return _fail(prog, f"{args.authorized_keys} is not an authorized_keys file: {error}")
+            return _fail(prog, _("{path} is not an authorized_keys file: {error}").format(
+                path=args.authorized_keys, error=error))
     if args.teacher_keys is not None:
         from neuron_tui.serve.teacher import KeyFileError, read_keys
 
@@ -344,7 +364,8 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        return _fail(prog, f"cannot use state folder {state_dir}: {error.strerror or error}")
+        return _fail(prog, _("cannot use state folder {folder}: {error}").format(
+            folder=state_dir, error=error.strerror or error))
 
     import asyncio
     import logging
@@ -388,13 +409,13 @@ def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser for `python -m neuron_tui.serve ssh|web ...`."""
     parser = OneLineErrorParser(
         prog="neuron-tui",
-        description="Serve the neuron lesson to a class.",
+        description=_("Serve the neuron lesson to a class."),
     )
     parser.add_argument(
         "--content",
         type=Path,
         metavar="DIR",
-        help="serve the lesson text and quiz in DIR instead of the built-in content/",
+        help=_("serve the lesson text and quiz in DIR instead of the built-in content/"),
     )
     commands = parser.add_subparsers(
         dest="command", metavar="serve", required=True, parser_class=OneLineErrorParser
@@ -406,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """`python -m neuron_tui.serve serve ssh ...` (or without the leading `serve`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(choose_language(early_language(argv)))  # before the help texts are built
     if argv[:1] in (["ssh"], ["web"]):
         argv.insert(0, "serve")
     args = build_parser().parse_args(argv)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from neuron_tui.i18n import _
 from neuron_tui.serve.hub_core import HubCore
 from neuron_tui.serve.hub_wire import Peer, read_message
 from neuron_tui.serve.results import export_path, export_results
@@ -85,7 +86,8 @@ class ViewSide(HubCore):
         cannot be done."""
         number = self._part_number(part)
         if number is None:
-            return f"there is no part {part}: choose {self.lesson.part_range}"
+            return _("there is no part {part}: choose {parts}").format(
+                part=part, parts=self.lesson.part_range)
         pace = self.pace
         # Bringing the class somewhere opens the way there: a hold or a closed quiz before
         # it would make the lessons refuse the teacher's own move.
@@ -103,7 +105,8 @@ class ViewSide(HubCore):
         """Hold the class at `part` (None: release)."""
         number = self._part_number(part)
         if part is not None and number is None:
-            return f"there is no part {part}: choose {self.lesson.part_range}"
+            return _("there is no part {part}: choose {parts}").format(
+                part=part, parts=self.lesson.part_range)
         self.pacer.change(replace(self.pace, hold=number))
         log.info("the teacher %s", f"holds at Part {number:02d}" if number else "released the hold")
         return None
@@ -111,7 +114,7 @@ class ViewSide(HubCore):
     def open_quiz(self, is_open: Any) -> str | None:
         """Open or close the quiz."""
         if not isinstance(is_open, bool):
-            return "say whether the quiz is open (true or false)"
+            return _("say whether the quiz is open (true or false)")
         self.pacer.change(replace(self.pace, quiz_open=is_open))
         log.info("the teacher %s the quiz", "opened" if is_open else "closed")
         return None
@@ -120,7 +123,7 @@ class ViewSide(HubCore):
         """Send one line to everyone (on every node) now, and to everyone who connects later."""
         line = one_line(text) if isinstance(text, str) else ""
         if not line:
-            return "the message is empty"
+            return _("the message is empty")
         self.pacer.say(line)
         log.info("the teacher said: %s", line)
         return None
@@ -136,7 +139,8 @@ class ViewSide(HubCore):
         try:
             answers, summary = await self.worker.read("export the results", write)
         except STORE_ERRORS as error:
-            peer.send({"t": "error", "text": f"the results could not be written: {error}"})
+            peer.send({"t": "error", "text": _("the results could not be written: {error}").format(
+                error=error)})
             return
         log.info("results written to %s and %s", answers, summary)
         peer.send({"t": "exported", "answers": str(answers), "summary": str(summary)})

@@ -23,6 +23,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from neuron_tui.i18n import _
+
 __all__ = ["LessonLimits", "apply_limits", "main"]
 
 MIB = 1024 * 1024
@@ -61,11 +63,13 @@ class LessonLimits:
 
     def describe(self) -> str:
         """One line for the server's banner."""
-        memory = f"{self.memory_mib} MiB memory" if self.memory_mib else "no memory limit"
-        return (
-            f"{memory}, nice +{self.nice}, {self.open_files or 'any number of'} open files, "
-            f"{self.processes or 'any number of'} processes"
-        )
+        memory = _("{n} MiB memory").format(n=self.memory_mib) if self.memory_mib else _(
+            "no memory limit")
+        files = _("{n} open files").format(n=self.open_files) if self.open_files else _(
+            "any number of open files")
+        processes = _("{n} processes").format(n=self.processes) if self.processes else _(
+            "any number of processes")
+        return f"{memory}, nice +{self.nice}, {files}, {processes}"
 
 
 def _set(kind: int, value: int) -> None:

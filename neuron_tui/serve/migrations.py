@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from neuron_tui.i18n import _
+
 __all__ = ["MIGRATIONS", "Migration", "NewerSchema", "latest_version", "migrate", "version_of"]
 
 
@@ -133,10 +135,10 @@ def migrate(
         raise ValueError(f"migrations must be numbered 1, 2, … in order, not {versions}")
     found = version_of(connection)
     if found > latest_version(migrations):
-        raise NewerSchema(
-            f"the class database is at schema version {found}, written by a newer "
-            f"neuron-tui (this one knows up to {latest_version(migrations)})"
-        )
+        raise NewerSchema(_(
+            "the class database is at schema version {found}, written by a newer "
+            "neuron-tui (this one knows up to {latest})"
+        ).format(found=found, latest=latest_version(migrations)))
     for migration in migrations[found:]:
         for statement in migration.statements:
             connection.execute(statement)

@@ -18,6 +18,8 @@ import hashlib
 import re
 import unicodedata
 
+from neuron_tui.i18n import N_
+
 __all__ = [
     "MAX_STEM_LENGTH",
     "NAME_REFUSAL",
@@ -39,8 +41,8 @@ _UNSAFE_RUN = re.compile(r"[^a-z0-9._-]+")
 #: The ending only hashed stems have; a name that ends like this is hashed too.
 _HASH_ENDING = re.compile(rf"-[0-9a-f]{{{HASH_DIGITS}}}$")
 
-#: What a learner whose name cannot be used is told (one line).
-NAME_REFUSAL = (
+#: What a learner whose name cannot be used is told (one line; translated where it is said).
+NAME_REFUSAL = N_(
     "neuron-tui: that name cannot be used; log in with letters, digits, spaces or "
     "._- (no emoji or control characters), e.g. ssh -p PORT ada@HOST"
 )

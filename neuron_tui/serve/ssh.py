@@ -40,6 +40,7 @@ from typing import Any
 import asyncssh
 
 from neuron_tui.compat import explain_refused_user_names
+from neuron_tui.i18n import _
 from neuron_tui.serve.forkserver import ForkServer
 from neuron_tui.serve.hub import ClassHub
 from neuron_tui.serve.names import NAME_REFUSAL
@@ -119,7 +120,7 @@ async def start_ssh_server(
     OSError when the port cannot be listened on.
     """
     key = load_host_key(config.state_dir, config.host_key)
-    explain_refused_user_names(asyncssh.connection, NAME_REFUSAL)
+    explain_refused_user_names(asyncssh.connection, _(NAME_REFUSAL))
     if sock is None:
         sock = listen_socket(config.host, config.port)
     classroom = classroom or Classroom(config)
@@ -202,7 +203,8 @@ async def serve_forever(config: SSHServeConfig, out: Any = None, class_view: boo
         return 1
     except OSError as error:
         print(
-            f"{prog}: cannot listen on {config.host}:{config.port}: {error.strerror or error}",
+            f"{prog}: " + _("cannot listen on {address}: {error}").format(
+                address=f"{config.host}:{config.port}", error=error.strerror or error),
             file=sys.stderr,
         )
         return 1
@@ -225,7 +227,8 @@ async def serve_forever(config: SSHServeConfig, out: Any = None, class_view: boo
         await classroom.close()
         await close_class(hub)
         why = error.strerror if isinstance(error, OSError) and error.strerror else error
-        print(f"{prog}: cannot serve on {config.host}:{config.port}: {why}", file=sys.stderr)
+        print(f"{prog}: " + _("cannot serve on {address}: {error}").format(
+            address=f"{config.host}:{config.port}", error=why), file=sys.stderr)
         return 1
     port = acceptor.get_port()
     hub.serving = f"ssh -p {port} NAME@{connect_host(config.host)}"
@@ -251,11 +254,12 @@ async def serve_forever(config: SSHServeConfig, out: Any = None, class_view: boo
         with contextlib.suppress(Exception):
             await asyncio.wait_for(acceptor.wait_closed(), 5)
         await close_class(hub)
-    print("neuron-tui: server stopped.", file=out, flush=True)
+    print(_("neuron-tui: server stopped."), file=out, flush=True)
     if view is not None and view.failed:
         print(
-            f"neuron-tui serve ssh: the class view stopped (exit {view.returncode}); "
-            f"the server's log is {config.state_dir / 'serve.log'}",
+            "neuron-tui serve ssh: " + _("the class view stopped (exit {code}); the server's "
+                                         "log is {path}").format(
+                code=view.returncode, path=config.state_dir / "serve.log"),
             file=sys.stderr,
         )
         return 1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import asyncssh
 
+from neuron_tui.i18n import _
 from neuron_tui.serve.ssh_config import SSHServeConfig
 
 __all__ = ["banner", "connect_host"]
@@ -34,30 +35,40 @@ def banner(
     """The start-up lines of a server listening on `port`, serving `key`, named `node`."""
     host = connect_host(config.host)
     if config.password is not None:
-        auth = "the class password given with --password"
+        auth = _("the class password given with --password")
     elif config.authorized_keys is not None:
-        auth = f"a key listed in {config.authorized_keys}"
+        auth = _("a key listed in {path}").format(path=config.authorized_keys)
     else:
-        auth = "nothing (this computer only)"
-    compression = "zlib, uncompressed clients allowed" if config.allow_uncompressed else "zlib"
+        auth = _("nothing (this computer only)")
+    compression = _("zlib, uncompressed clients allowed") if config.allow_uncompressed else "zlib"
+    fingerprint = f"{key.get_fingerprint('sha256')} ({key.get_algorithm()})"
+    if config.host_key is not None:
+        fingerprint += _(", from {path}").format(path=config.host_key)
+    this_node = node + (_(", behind a balancer (PROXY protocol v2 required)")
+                        if config.proxy_protocol else "")
+    rows: list[tuple[str, str]] = [
+        (_("learners connect with:"), f"ssh -p {port} NAME@{host}"),
+        ("", _("(NAME is any name a learner picks; progress is kept per name)")),
+        (_("they log in with:"), auth),
+        (_("host key fingerprint:"), fingerprint),
+        (_("compression:"), compression),
+        (_("sessions:"), _("at most {total}, {per_address} per address").format(
+            total=config.max_sessions, per_address=config.max_per_address)),
+        (_("each lesson may use:"),
+         config.lesson_limits.describe() if config.lesson_limits else _("no limits")),
+        (_("progress is kept in:"), str(learners_dir)),
+        (_("the class store:"), _store_shown(config)),
+        (_("this node:"), this_node),
+        *_class_rows(config, port, host, class_listening),
+    ]
+    # Labels in one column whatever their language's length.
+    width = max(len(label) for label, __ in rows) + 2
     return [
-        f"neuron-tui: serving the lesson over SSH on {config.host}:{port}",
-        f"  learners connect with:  ssh -p {port} NAME@{host}",
-        "  (NAME is any name a learner picks; progress is kept per name)",
-        f"  they log in with:       {auth}",
-        f"  host key fingerprint:   {key.get_fingerprint('sha256')} ({key.get_algorithm()})"
-        + (f", from {config.host_key}" if config.host_key is not None else ""),
-        f"  compression:            {compression}",
-        f"  sessions:               at most {config.max_sessions}, "
-        f"{config.max_per_address} per address",
-        "  each lesson may use:    "
-        + (config.lesson_limits.describe() if config.lesson_limits else "no limits"),
-        f"  progress is kept in:    {learners_dir}",
-        f"  the class store:        {_store_shown(config)}",
-        f"  this node:              {node}"
-        + (", behind a balancer (PROXY protocol v2 required)" if config.proxy_protocol else ""),
-        *_class_lines(config, port, host, class_listening),
-        "Press Ctrl+C to stop (every running lesson is ended).",
+        _("neuron-tui: serving the lesson over SSH on {address}").format(
+            address=f"{config.host}:{port}"),
+        # The note under the command line stands on its own, two columns in.
+        *(f"  {label:<{width}}{value}" if label else f"  {value}" for label, value in rows),
+        _("Press Ctrl+C to stop (every running lesson is ended)."),
     ]
 
 
@@ -73,11 +84,13 @@ def _store_shown(config: SSHServeConfig) -> str:
     return shown_url(url)
 
 
-def _class_lines(config: SSHServeConfig, port: int, host: str, listening: bool) -> list[str]:
-    """The lines about the teacher's room."""
+def _class_rows(
+    config: SSHServeConfig, port: int, host: str, listening: bool
+) -> list[tuple[str, str]]:
+    """The rows about the teacher's room."""
     if not listening:
-        return ["  class view:             not available (see the log)"]
-    lines = [f"  class view:             neuron-tui class --state-dir {config.state_dir}"]
+        return [(_("class view:"), _("not available (see the log)"))]
+    rows = [(_("class view:"), f"neuron-tui class --state-dir {config.state_dir}")]
     if config.teacher_keys is not None:
-        lines.append(f"  or over SSH:            ssh -p {port} teacher@{host}")
-    return lines
+        rows.append((_("or over SSH:"), f"ssh -p {port} teacher@{host}"))
+    return rows

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
+from neuron_tui.i18n import _
 from neuron_tui.serve.auth import LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.forkserver import ForkServer
 from neuron_tui.serve.hub import ClassHub
@@ -77,15 +78,11 @@ class Classroom:
         if server in self.connections:
             return None
         if len(self.connections) >= self.config.max_sessions:
-            return (
-                f"neuron-tui: the class is full ({self.config.max_sessions} learners); "
-                "please try again in a minute"
-            )
+            return _("neuron-tui: the class is full ({n} learners); please try again in a "
+                     "minute").format(n=self.config.max_sessions)
         if self.per_address.get(server.address, 0) >= self.config.max_per_address:
-            return (
-                f"neuron-tui: too many sessions from your address "
-                f"({self.config.max_per_address}); close one first"
-            )
+            return _("neuron-tui: too many sessions from your address ({n}); close one first"
+                     ).format(n=self.config.max_per_address)
         self.connections.add(server)
         self.per_address[server.address] = self.per_address.get(server.address, 0) + 1
         return None

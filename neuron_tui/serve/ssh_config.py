@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncssh
 
+from neuron_tui.i18n import _
 from neuron_tui.serve.auth import AuthPolicy
 from neuron_tui.serve.limits import LessonLimits
 
@@ -89,19 +90,19 @@ def read_host_key(path: Path) -> asyncssh.SSHKey:
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):
-            raise HostKeyError(f"--host-key {path}: not a file")
+            raise HostKeyError(_("--host-key {path}: not a file").format(path=path))
         if mode & 0o077:
-            raise HostKeyError(
-                f"--host-key {path}: permissions {stat.S_IMODE(mode):04o} are too open "
-                f"(others could read the key); chmod 600 {path}"
-            )
+            raise HostKeyError(_(
+                "--host-key {path}: permissions {mode} are too open "
+                "(others could read the key); chmod 600 {path}"
+            ).format(path=path, mode=f"{stat.S_IMODE(mode):04o}"))
         return asyncssh.read_private_key(path)
     except OSError as error:
         raise HostKeyError(f"--host-key {path}: {error.strerror or error}") from None
     except (asyncssh.KeyImportError, asyncssh.KeyEncryptionError, ValueError) as error:
-        raise HostKeyError(
-            f"--host-key {path}: not an unencrypted private key ({error})"
-        ) from None
+        raise HostKeyError(_(
+            "--host-key {path}: not an unencrypted private key ({error})"
+        ).format(path=path, error=error)) from None
 
 
 def load_host_key(state_dir: Path, path: Path | None = None) -> asyncssh.SSHKey:

@@ -15,6 +15,7 @@ import logging
 
 import asyncssh
 
+from neuron_tui.i18n import _, ngettext
 from neuron_tui.serve.names import NAME_REFUSAL, UnusableName, check_learner_name
 from neuron_tui.serve.ssh_classroom import Classroom
 from neuron_tui.serve.ssh_session import LessonSession
@@ -59,7 +60,7 @@ class ClassroomServer(asyncssh.SSHServer):
         elif isinstance(displaced, ClassroomServer) and displaced.conn is not None:
             displaced.conn.disconnect(
                 asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                "neuron-tui: the server is busy with logins; please try again",
+                _("neuron-tui: the server is busy with logins; please try again"),
             )
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -89,12 +90,12 @@ class ClassroomServer(asyncssh.SSHServer):
             check_learner_name(username)
         except UnusableName as error:
             log.info("refused the name %r from %s: %s", username, self.address, error)
-            self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_REFUSAL)
+            self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, _(NAME_REFUSAL))
             return True
         if is_teacher_name(username):
             if self.classroom.teacher_keys is None:
                 log.info("refused the name %r from %s: reserved", username, self.address)
-                self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, NAME_RESERVED)
+                self._refuse(asyncssh.DISC_ILLEGAL_USER_NAME, _(NAME_RESERVED))
                 return True
             # Only a teacher key opens it: never a password, never the no-auth loopback.
             self.is_teacher = True
@@ -106,8 +107,10 @@ class ClassroomServer(asyncssh.SSHServer):
             minutes = max(1, round(blocked / 60))
             self._refuse(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "neuron-tui: too many wrong passwords from your address; "
-                f"try again in {minutes} minute{'s' if minutes != 1 else ''}",
+                ngettext("neuron-tui: too many wrong passwords from your address; "
+                         "try again in {n} minute",
+                         "neuron-tui: too many wrong passwords from your address; "
+                         "try again in {n} minutes", minutes).format(n=minutes),
             )
             return True
         return self.config.auth_required
@@ -134,8 +137,8 @@ class ClassroomServer(asyncssh.SSHServer):
             log.info("refused %r from %s: another key's name", username, self.address)
             self._refuse(
                 asyncssh.DISC_ILLEGAL_USER_NAME,
-                f"neuron-tui: the name {username!r} is already used by another "
-                "learner's key; log in with your own name",
+                _("neuron-tui: the name {name} is already used by another learner's key; "
+                  "log in with your own name").format(name=repr(username)),
             )
             return False
         # The client signs with the key it just offered: the last one accepted logs in.
@@ -148,7 +151,7 @@ class ClassroomServer(asyncssh.SSHServer):
         if passwords.blocked_for(self.address):
             self._refuse(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "neuron-tui: too many wrong passwords from your address; try again later",
+                _("neuron-tui: too many wrong passwords from your address; try again later"),
             )
             return False
         if expected is not None and hmac.compare_digest(password.encode(), expected.encode()):
@@ -169,7 +172,7 @@ class ClassroomServer(asyncssh.SSHServer):
         if self._wrong_passwords >= policy.attempts_per_connection:
             self._refuse(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                "neuron-tui: wrong class password; check it and connect again",
+                _("neuron-tui: wrong class password; check it and connect again"),
             )
         return False
 
@@ -198,7 +201,7 @@ class ClassroomServer(asyncssh.SSHServer):
         if self.session is None and self.conn is not None:
             log.info("closed a connection from %s that opened no lesson", self.address)
             self.conn.disconnect(
-                asyncssh.DISC_BY_APPLICATION, "neuron-tui: this server only runs the lesson"
+                asyncssh.DISC_BY_APPLICATION, _("neuron-tui: this server only runs the lesson")
             )
 
     def session_started(self) -> None:

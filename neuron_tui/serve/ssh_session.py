@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import asyncssh
 
 from neuron_tui.compat import ssh_transport_backlog
+from neuron_tui.i18n import N_, _, language
 from neuron_tui.serve.child import LessonChild
 from neuron_tui.serve.ssh_classroom import Classroom
 from neuron_tui.serve.teacher import VIEW_UNAVAILABLE, view_argv_env
@@ -29,10 +30,11 @@ log = logging.getLogger("neuron_tui.serve.ssh")
 OUTPUT_HIGH_WATER = 64 * 1024
 #: ... and is read again once the backlog is below this.
 OUTPUT_LOW_WATER = 16 * 1024
-#: Told to a learner whose lesson was ended by a signal (e.g. out of memory).
-LESSON_STOPPED = (
-    "\r\nneuron-tui: the lesson was stopped (it may have run out of memory); "
-    "your progress up to the last step is saved\r\n"
+#: Told to a learner whose lesson was ended by a signal (e.g. out of memory); translated
+#: where it is written, as every line the server says (in the teacher's language).
+LESSON_STOPPED = N_(
+    "neuron-tui: the lesson was stopped (it may have run out of memory); "
+    "your progress up to the last step is saved"
 )
 #: The only terminal names passed to the lesson as TERM.
 _SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
@@ -86,10 +88,10 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
 
     def exec_requested(self, command: str) -> bool:
         # Accepted only to say why nothing runs; the command itself is never used.
-        self.refusal = (
+        self.refusal = _(
             "neuron-tui: this server runs only the lesson, not commands; "
-            f"connect with: ssh -t -p {self.server.port} NAME@HOST"
-        )
+            "connect with: ssh -t -p {port} NAME@HOST"
+        ).format(port=self.server.port)
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
@@ -110,10 +112,10 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         assert self.chan is not None
         if self.refusal is None and self.term is None:
-            self.refusal = (
+            self.refusal = _(
                 "neuron-tui: the lesson needs a terminal; "
-                f"connect with: ssh -t -p {self.server.port} NAME@HOST"
-            )
+                "connect with: ssh -t -p {port} NAME@HOST"
+            ).format(port=self.server.port)
         if self.refusal is not None:
             log.info("refused a session from %s: %s", self.server.address, self.refusal)
             self.chan.write_stderr((self.refusal + "\r\n").encode())
@@ -123,7 +125,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         argv, env = self._argv_env(self.term)
         if not argv:
             log.info("refused the class view to %s: the hub is not listening", self.server.address)
-            self.chan.write_stderr((VIEW_UNAVAILABLE + "\r\n").encode())
+            self.chan.write_stderr((_(VIEW_UNAVAILABLE) + "\r\n").encode())
             self.chan.exit(1)
             return
         cols, rows = self.size[0], self.size[1]
@@ -151,7 +153,8 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             if self.chan is not None:
                 with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
                     self.chan.write_stderr(
-                        b"neuron-tui: the lesson could not start; tell the teacher\r\n"
+                        (_("neuron-tui: the lesson could not start; tell the teacher")
+                         + "\r\n").encode()
                     )
                     self.chan.exit(1)
             return
@@ -179,7 +182,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
             python = list(self.classroom.config.lesson_argv)
             limits = self.classroom.config.lesson_limits
             argv, env = view_argv_env(
-                python, hub.teacher_socket, term, self.classroom.learners_dir
+                python, hub.teacher_socket, term, self.classroom.learners_dir, language()
             )
             return (limits.argv() if limits is not None else []) + argv, env
         if hub is not None:
@@ -267,7 +270,7 @@ class LessonSession(asyncssh.SSHServerSession[bytes]):
         if self.chan is not None:
             with contextlib.suppress(BrokenPipeError, ConnectionError, asyncssh.Error):
                 if code < 0:
-                    self.chan.write_stderr(LESSON_STOPPED.encode())
+                    self.chan.write_stderr(f"\r\n{_(LESSON_STOPPED)}\r\n".encode())
                 self.chan.exit(code if 0 <= code <= 255 else 1)
 
     def connection_lost(self, exc: Exception | None) -> None:

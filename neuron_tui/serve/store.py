@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from neuron_tui.i18n import _
 from neuron_tui.serve.store_records import (
     UNCLAIMED_PREFIX,
     AnswerRow,
@@ -61,8 +62,8 @@ def open_store(state_dir: Path, url: str | None = None) -> ClassStore:
     if not is_postgres_url(url):
         # Only the scheme is shown: the rest of an address may hold a password.
         scheme = url.split("://", 1)[0] + "://…" if "://" in url else "address"
-        raise StoreError(
-            f"the class store {scheme} is not one neuron-tui knows: give "
+        raise StoreError(_(
+            "the class store {scheme} is not one neuron-tui knows: give "
             "postgresql://USER@HOST/DB, or nothing for the state folder's SQLite file"
-        )
+        ).format(scheme=scheme))
     return PostgresClassStore(url, Path(state_dir))

@@ -32,6 +32,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo
 
+from neuron_tui.i18n import _
 from neuron_tui.lesson.progress import Progress, merge
 from neuron_tui.serve.json_import import is_backup_name, read_learner_files
 from neuron_tui.serve.migrations import NewerSchema, migrate
@@ -149,9 +150,8 @@ class PostgresClassStore:
             db = psycopg.connect(conninfo.make_conninfo(**options), autocommit=True)
             db.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
         except psycopg.Error as error:
-            raise StoreError(
-                f"the class database {shown_url(self.url)} cannot be opened: {_one_line(error)}"
-            ) from error
+            raise StoreError(_("the class database {where} cannot be opened: {error}").format(
+                where=shown_url(self.url), error=_one_line(error))) from error
         return db
 
     def _connection(self) -> psycopg.Connection[Any]:
@@ -187,9 +187,8 @@ class PostgresClassStore:
                 raise self._failed(error) from error
 
     def _failed(self, error: psycopg.Error) -> StoreError:
-        return StoreError(
-            f"the class database {shown_url(self.url)} cannot be used: {_one_line(error)}"
-        )
+        return StoreError(_("the class database {where} cannot be used: {error}").format(
+            where=shown_url(self.url), error=_one_line(error)))
 
     def _learner_locks(self, key: str) -> tuple[int, int]:
         """The locks a change to `key` takes: its own and its unclaimed import's."""

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from neuron_tui.i18n import _
 from neuron_tui.lesson.progress import Progress, merge
 from neuron_tui.serve.json_import import is_backup_name, read_learner_files
 from neuron_tui.serve.migrations import NewerSchema, migrate
@@ -83,7 +84,8 @@ class SqliteClassStore:
                 check_same_thread=False,
             )
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"the class database {self.path} cannot be opened: {error}") from error
+            raise StoreError(_("the class database {where} cannot be opened: {error}").format(
+                where=self.path, error=error)) from error
         try:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")  # durable at each WAL checkpoint
@@ -133,7 +135,8 @@ class SqliteClassStore:
                 raise self._failed(error) from error
 
     def _failed(self, error: sqlite3.Error) -> StoreError:
-        return StoreError(f"the class database {self.path} cannot be used: {error}")
+        return StoreError(_("the class database {where} cannot be used: {error}").format(
+            where=self.path, error=error))
 
     @staticmethod
     def _row(db: sqlite3.Connection, key: str) -> LearnerRecord | None:

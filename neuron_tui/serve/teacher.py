@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncssh
 
+from neuron_tui.i18n import N_, SOURCE_LANGUAGE, _
 from neuron_tui.serve.names import learner_key
 
 __all__ = [
@@ -32,12 +33,12 @@ TEACHER_NAME = "teacher"
 #: The environment variable that tells the class view where the hub listens.
 TEACHER_SOCKET_VARIABLE = "NEURON_TUI_TEACHER_SOCKET"
 
-#: Told to a learner who picks the reserved name.
-NAME_RESERVED = (
+#: Told to a learner who picks the reserved name (translated where it is said).
+NAME_RESERVED = N_(
     "neuron-tui: the name 'teacher' is kept for the teacher; log in with your own name"
 )
 #: Told when the class view cannot be opened (the hub is not listening).
-VIEW_UNAVAILABLE = "neuron-tui: the class view is not available on this server now"
+VIEW_UNAVAILABLE = N_("neuron-tui: the class view is not available on this server now")
 
 
 class KeyFileError(ValueError):
@@ -54,9 +55,11 @@ def read_keys(path: Path, flag: str) -> asyncssh.SSHAuthorizedKeys:
     try:
         keys = asyncssh.read_authorized_keys(str(path))
     except OSError as error:
-        raise KeyFileError(f"{flag}: cannot read {path}: {error.strerror or error}") from None
+        raise KeyFileError(f"{flag}: " + _("cannot read {path}: {error}").format(
+            path=path, error=error.strerror or error)) from None
     except (ValueError, asyncssh.KeyImportError) as error:
-        raise KeyFileError(f"{flag}: {path} is not an authorized_keys file: {error}") from None
+        raise KeyFileError(f"{flag}: " + _("{path} is not an authorized_keys file: {error}")
+                           .format(path=path, error=error)) from None
     return keys
 
 
@@ -68,14 +71,18 @@ def key_allowed(
 
 
 def view_argv_env(
-    python_argv: list[str], socket_path: Path, term: str, home: Path
+    python_argv: list[str], socket_path: Path, term: str, home: Path,
+    lang: str = SOURCE_LANGUAGE,
 ) -> tuple[list[str], dict[str, str]]:
     """The class view's command line and whole environment for a teacher's SSH session.
 
     `python_argv` is how the server starts the lesson (``python -I -m neuron_tui``);
-    the view is its ``class`` command.
+    the view is its ``class`` command, in the server's language `lang` (the teacher's:
+    the client's locale does not reach the server; ``LANG=C.UTF-8`` below means English).
     """
     argv = [*python_argv, "class", "--socket", str(socket_path)]
+    if lang != SOURCE_LANGUAGE:
+        argv += ["--lang", lang]
     env = {
         "TERM": term,
         "LANG": "C.UTF-8",

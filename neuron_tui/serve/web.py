@@ -18,13 +18,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from neuron_tui.i18n import N_, _
 from neuron_tui.serve.state import is_loopback
 from neuron_tui.serve.training_service import ServiceThread, socket_path_in
 from neuron_tui.serve.web_forkserver import LauncherForkServer
 
 __all__ = ["lesson_command", "public_url_for", "serve_web"]
 
-EXPOSED_WARNING = (
+#: Printed when serving beyond this computer (translated where it is printed).
+EXPOSED_WARNING = N_(
     "neuron-tui serve web: warning: listening on {host}, not 127.0.0.1: anyone who can "
     "reach port {port} gets a lesson (a process on this computer), with no login and no "
     "encryption. For a class, keep the default 127.0.0.1 and put a reverse proxy with TLS "
@@ -82,7 +84,7 @@ def serve_web(
     from neuron_tui.serve.webpage import write_local_templates
 
     if not is_loopback(host):
-        print(EXPOSED_WARNING.format(host=host, port=port), file=sys.stderr, flush=True)
+        print(_(EXPOSED_WARNING).format(host=host, port=port), file=sys.stderr, flush=True)
     # textual-serve hands its own environment to each lesson: keep it predictable.
     for name in ("TEXTUAL_THEME", "NO_COLOR", "COLUMNS", "LINES"):
         os.environ.pop(name, None)
@@ -105,8 +107,8 @@ def serve_web(
     try:
         os.environ.update(training.start())
     except (OSError, TimeoutError) as error:
-        print(f"neuron-tui serve web: no shared trainer ({error}); each lesson trains "
-              "by itself", file=sys.stderr)
+        print("neuron-tui serve web: " + _("no shared trainer ({error}); each lesson trains "
+                                           "by itself").format(error=error), file=sys.stderr)
     # Each tab's lesson is forked from a preloaded process: the tab's command only asks.
     forkserver = LauncherForkServer(os.environ) if prefork else None
     if forkserver is not None:
@@ -128,7 +130,8 @@ def serve_web(
         server.serve()
     except OSError as error:
         print(
-            f"neuron-tui serve web: cannot listen on {host}:{port}: {error.strerror or error}",
+            "neuron-tui serve web: " + _("cannot listen on {address}: {error}").format(
+                address=f"{host}:{port}", error=error.strerror or error),
             file=sys.stderr,
         )
         return 1
@@ -168,10 +171,12 @@ def _start_hub(
         if _shared_store(store):
             print(f"neuron-tui serve web: {error}", file=sys.stderr)
         else:
-            print(f"neuron-tui serve web: no class view or pacing: {error}", file=sys.stderr)
+            print("neuron-tui serve web: " + _("no class view or pacing: {error}").format(
+                error=error), file=sys.stderr)
         return None
     if class_view:
-        print(f"neuron-tui: serving the lesson to browsers at {url}", flush=True)
+        print(_("neuron-tui: serving the lesson to browsers at {url}").format(url=url),
+              flush=True)
     thread.start()
     return thread
 

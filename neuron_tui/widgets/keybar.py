@@ -9,7 +9,10 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-#: (key as shown, what it does), e.g. ("←/→", "adjust").
+from neuron_tui.i18n import _
+
+#: (key as shown, what it does), e.g. ("←/→", "adjust"): in English, marked with `N_`
+#: where they are defined; the key bar and help translate them when they are drawn.
 KeyHint = tuple[str, str]
 
 #: Keys whose hints stay when the footer is too narrow for every hint.
@@ -22,6 +25,13 @@ def _cells(hint: KeyHint) -> int:
     return len(key) + 1 + len(action) + 2
 
 
+def translated(hints: list[KeyHint]) -> list[KeyHint]:
+    """`hints` in the language in use (key names such as `n` or `Enter` have no entry in
+    the catalog, so only words such as "any key" change)."""
+    # An empty string would come back as the catalog's header: only words go through `_`.
+    return [(_(key) if key else key, _(action) if action else action) for key, action in hints]
+
+
 def fitting_hints(hints: list[KeyHint], width: int) -> list[KeyHint]:
     """The hints that fit `width` columns (one leading space), in their order.
 
@@ -29,7 +39,7 @@ def fitting_hints(hints: list[KeyHint], width: int) -> list[KeyHint]:
     left in the order given, so the most useful come first.
     """
     room = width - 1
-    keep = [hint for hint in hints if hint[0] in ESSENTIAL_KEYS]
+    keep = [hint for hint in hints if hint[0] in ESSENTIAL_KEYS]  # key names: never translated
     room -= sum(_cells(hint) for hint in keep)
     for hint in hints:
         if hint in keep:
@@ -63,6 +73,7 @@ class KeyBar(Widget):
 
     def render(self) -> Content:
         parts: list[str | tuple[str, str]] = [" "]
-        for key, action in fitting_hints(self.hints, self.size.width):
+        # Translated before fitting: the room a hint takes is the room its words take.
+        for key, action in fitting_hints(translated(self.hints), self.size.width):
             parts += [(key, "bold $accent"), f" {action}  "]
         return Content.assemble(*parts)

@@ -6,13 +6,14 @@ from textual.content import Content
 from textual.widget import Widget
 
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import _, number
 from neuron_tui.model.steps import NeuronSteps
 
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "relu": "ReLU", "tanh": "tanh"}
 
 
 def _num(value: float, width: int = 5, decimals: int = 1) -> str:
-    return f"{value:{width}.{decimals}f}"
+    return number(value, decimals, width=width)
 
 
 class NeuronDiagram(Widget):
@@ -70,8 +71,8 @@ class NeuronDiagram(Widget):
         lines = [Content.assemble(value, f" {arrow} × ", weight, f" {join}")
                  for value, weight, join in inputs]
         head = Content.assemble(f"{arrow} {chars.big_sigma}{gap}",
-                                (f"z = {self.steps.z:.2f}", "bold"), f" {arrow} {symbol}")
-        output = (f"y = {self.steps.y:.3f}", out_style)
+                                (f"z = {number(self.steps.z, 2)}", "bold"), f" {arrow} {symbol}")
+        output = (f"y = {number(self.steps.y, 3)}", out_style)
         if compact:
             lines[1] = Content.assemble(lines[1], head)
             # y hangs below the activation: the line turns down from its first letter.
@@ -110,23 +111,28 @@ def _steps(inputs: tuple[float, float, float, float, float], steps: NeuronSteps,
     label = ACTIVATION_SYMBOLS[steps.activation] if chars.unicode else steps.activation
 
     def paren(value: float, decimals: int = 1) -> str:
-        text = f"{value:.{decimals}f}"
+        text = number(value, decimals)
         return f"({text})" if value < 0 else text
 
-    first = f"{w1:.1f}{dot}{paren(x1)} = {steps.product1:.2f}"
-    second = f"{w2:.1f}{dot}{paren(x2)} = {steps.product2:.2f}"
+    first = f"{number(w1, 1)}{dot}{paren(x1)} = {number(steps.product1, 2)}"
+    second = f"{number(w2, 1)}{dot}{paren(x2)} = {number(steps.product2, 2)}"
     if compact:
         multiply = f"{first}   {second}\n"
     else:
         multiply = f"{chars.w1}{dot}{chars.x1} = {first}    {chars.w2}{dot}{chars.x2} = {second}\n"
+    # The step names in one column, as wide as the longest in this language and a gap.
+    names = [_("1 multiply"), _("2 add"), _("3 squash")]
+    column = max(len(name) for name in names) + 2
+    multiply_name, add_name, squash_name = (name.ljust(column) for name in names)
+    z = number(steps.z, 2)
     return Content.assemble(
-        ("1 multiply  ", "bold"),
+        (multiply_name, "bold"),
         multiply,
-        ("2 add       ", "bold"),
-        f"z = {steps.product1:.2f} + {paren(steps.product2, 2)} + {paren(b)} = ",
-        (f"{steps.z:.2f}", "bold"),
+        (add_name, "bold"),
+        f"z = {number(steps.product1, 2)} + {paren(steps.product2, 2)} + {paren(b)} = ",
+        (z, "bold"),
         "\n",
-        ("3 squash    ", "bold"),
-        f"y = {label}({steps.z:.2f}) = ",
-        (f"{steps.y:.3f}", "bold $success"),
+        (squash_name, "bold"),
+        f"y = {label}({z}) = ",
+        (number(steps.y, 3), "bold $success"),
     )

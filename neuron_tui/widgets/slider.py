@@ -19,6 +19,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import number
+
+
+def with_decimal_mark(text: str) -> str:
+    """`text`, a number Python wrote ("0.25"), with the language's decimal mark ("0,25").
+
+    For the formats `number` does not cover (a slider's own format, `:g`)."""
+    mark = number(0.0, 1)[1]
+    return text if mark == "." else text.replace(".", mark)
 
 
 @dataclass(frozen=True)
@@ -154,14 +163,14 @@ class Slider(Widget, can_focus=True):
         self.post_message(self.EntryRequested(self))
 
     def formatted_value(self, value: float | None = None) -> str:
-        """The value as the slider prints it."""
-        return self.value_format.format(self.value if value is None else value)
+        """The value as the slider prints it, with the language's decimal mark."""
+        return with_decimal_mark(self.value_format.format(self.value if value is None else value))
 
     def render(self) -> Content:
         chars = glyphs()
-        number = self.formatted_value()
+        shown = self.formatted_value()
         label_width = max(3, len(self.label) + 1)
-        track_width = max(4, self.size.width - label_width - len(number) - 2)
+        track_width = max(4, self.size.width - label_width - len(shown) - 2)
         knob = round(self.scale.fraction(self.value) * (track_width - 1))
         focused = self.has_focus
         return Content.assemble(
@@ -169,5 +178,5 @@ class Slider(Widget, can_focus=True):
             (chars.track * knob, "$accent" if focused else "$foreground 60%"),
             (chars.knob, "bold $accent" if focused else "bold"),
             (chars.track * (track_width - knob - 1), "$foreground 30%"),
-            " " + number + " ",
+            " " + shown + " ",
         )

@@ -73,8 +73,6 @@ def test_numbers_use_the_decimal_comma(spanish: Content) -> None:
     assert decimal_points == []
 
 
-@pytest.mark.xfail(strict=True, reason="lesson/part06.py strips only an English verdict "
-                   "('Right.'/'Correct.') before quoting the right answer (issue 18, gettext)")
 def test_a_quoted_right_answer_drops_its_spanish_verdict(spanish: Content) -> None:
     """After a wrong answer the right one is quoted without its "Correcto." lead-in."""
     for question in spanish.quiz:

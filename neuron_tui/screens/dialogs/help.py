@@ -4,6 +4,9 @@ Each key is listed once: a page's footer hint ("s/d/f presets") gives way to the
 page's fuller help for the same keys ("s  too small: ..."), and keys that work
 everywhere are listed only under "Everywhere". Long actions wrap under their own
 column, not under the key.
+
+Entries stay in English (as `N_` marked them) until the table is drawn: the keys are
+compared by their English names, and the words are translated in `_table`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from neuron_tui.i18n import N_, _
 from neuron_tui.screens.dialogs.navigation import NAVIGATION_BINDINGS
 from neuron_tui.screens.dialogs.once import OnceDialog
 from neuron_tui.widgets.keybar import KeyHint
@@ -31,13 +35,13 @@ KEY_ALIASES = {"esc": "escape", "return": "enter", "spacebar": "space"}
 def global_keys(number_keys: str) -> list[KeyHint]:
     """The keys that work on every page; `number_keys` is "1–6" for six parts."""
     return [
-        ("n", "next part"),
-        ("p", "previous part"),
-        (number_keys, "jump to a part"),
-        ("l", "the lesson text; from 120 columns it is beside the page: l moves "
-              "into it (↑/↓, PgUp/PgDn scroll), l or Esc back"),
-        ("?", "this help"),
-        ("q", "quit (your progress is kept)"),
+        ("n", N_("next part")),
+        ("p", N_("previous part")),
+        (number_keys, N_("jump to a part")),
+        ("l", N_("the lesson text; from 120 columns it is beside the page: l moves "
+                 "into it (↑/↓, PgUp/PgDn scroll), l or Esc back")),
+        ("?", N_("this help")),
+        ("q", N_("quit (your progress is kept)")),
     ]
 
 
@@ -71,8 +75,8 @@ def screen_keys(hints: list[KeyHint], details: list[KeyHint],
     the details cover is replaced by those details, in its place; keys that work
     everywhere are left to that list.
     """
-    taken: set[str] = set().union(*(keys_of(key) for key, _ in everywhere))
-    detailed: set[str] = set().union(*(keys_of(key) for key, _ in details))
+    taken: set[str] = set().union(*(keys_of(key) for key, __ in everywhere))
+    detailed: set[str] = set().union(*(keys_of(key) for key, __ in details))
     entries: list[KeyHint] = []
 
     def add(entry: KeyHint) -> None:
@@ -127,8 +131,8 @@ class HelpScreen(OnceDialog[None]):
 
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll(Static(self._table(), id="keys"), can_focus=True)
-        scroll.border_title = f"Keys · {self.title_text}"
-        scroll.border_subtitle = "Esc close"
+        scroll.border_title = _("Keys · {title}").format(title=self.title_text)
+        scroll.border_subtitle = _("Esc close")
         yield scroll
 
     def _table(self) -> Table:
@@ -140,13 +144,13 @@ class HelpScreen(OnceDialog[None]):
         table = Table.grid(expand=True)
         table.add_column(width=KEY_COLUMN, no_wrap=True)
         table.add_column(ratio=1)
-        groups = (("On this screen", self.screen_keys), ("Everywhere", self.global_keys))
+        groups = ((_("On this screen"), self.screen_keys), (_("Everywhere"), self.global_keys))
         for index, (heading, keys) in enumerate(group for group in groups if group[1]):
             if index:
                 table.add_row("", "")
             table.add_row(Text(heading, style="bold"), "")
             for key, action in keys:
-                table.add_row(Text(f"  {key}", style=f"bold {accent}"), Text(action))
+                table.add_row(Text(f"  {_(key)}", style=f"bold {accent}"), Text(_(action)))
         return table
 
     def action_close(self) -> None:

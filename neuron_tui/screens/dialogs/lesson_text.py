@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from neuron_tui.i18n import _
 from neuron_tui.screens.dialogs.navigation import NAVIGATION_BINDINGS
 from neuron_tui.screens.dialogs.once import OnceDialog
 
@@ -50,7 +51,7 @@ class LessonTextScreen(OnceDialog[None]):
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll(Markdown(self.markdown, open_links=False), can_focus=True)
         scroll.border_title = self.heading
-        scroll.border_subtitle = "↑/↓ scroll · Esc close"
+        scroll.border_subtitle = _("↑/↓ scroll · Esc close")
         yield scroll
 
     def on_mount(self) -> None:

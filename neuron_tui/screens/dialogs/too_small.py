@@ -6,15 +6,16 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from neuron_tui.i18n import _
 from neuron_tui.terminal import MIN_COLUMNS, MIN_ROWS
 
 
 def enlarge_message(columns: int, rows: int) -> str:
     """The notice for a window of `columns` × `rows`."""
-    return (
-        f"Please enlarge your terminal to {MIN_COLUMNS}x{MIN_ROWS} "
-        f"(now {columns}x{rows}). The lesson carries on where you were."
-    )
+    return _(
+        "Please enlarge your terminal to {min_columns}x{min_rows} "
+        "(now {columns}x{rows}). The lesson carries on where you were."
+    ).format(min_columns=MIN_COLUMNS, min_rows=MIN_ROWS, columns=columns, rows=rows)
 
 
 class TooSmallScreen(ModalScreen[None]):

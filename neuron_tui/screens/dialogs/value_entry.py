@@ -12,27 +12,36 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from neuron_tui.i18n import _
 from neuron_tui.screens.dialogs.once import OnceDialog
-from neuron_tui.widgets.slider import Slider
+from neuron_tui.widgets.slider import Slider, with_decimal_mark
 from neuron_tui.widgets.still_input import StillInput
 
 #: Characters the box takes: any sensible number ("-12.5e-3") is far shorter.
 MAX_VALUE_CHARACTERS = 24
 
 
+def limit(value: float) -> str:
+    """A slider's end as a learner reads it: "-10", "0.001" ("0,001" in Spanish)."""
+    return with_decimal_mark(f"{value:g}")
+
+
 def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None, str]:
-    """Read a number typed by a learner: (value, "") or (None, why it was refused)."""
+    """Read a number typed by a learner: (value, "") or (None, why it was refused).
+
+    A decimal comma is read as a point, whatever the language."""
     cleaned = text.strip().replace("−", "-").replace(",", ".")
     if not cleaned:
-        return None, "Type a number, or press Escape to keep the old value."
+        return None, _("Type a number, or press Escape to keep the old value.")
     try:
         value = float(cleaned)
     except ValueError:
-        return None, f"{text.strip()!r} is not a number."
+        return None, _("{text} is not a number.").format(text=repr(text.strip()))
     if not math.isfinite(value):
-        return None, "Only finite numbers make sense here."
+        return None, _("Only finite numbers make sense here.")
     if not minimum <= value <= maximum:
-        return None, f"Choose a value from {minimum:g} to {maximum:g}."
+        return None, _("Choose a value from {minimum} to {maximum}.").format(
+            minimum=limit(minimum), maximum=limit(maximum))
     return value, ""
 
 
@@ -72,16 +81,16 @@ class ValueEntryScreen(OnceDialog[float | None]):
     def compose(self) -> ComposeResult:
         scale = self.slider.scale
         with Vertical():
-            yield Label(
-                f"{self.slider.label}: type a value ({scale.minimum:g} to {scale.maximum:g})"
-            )
+            yield Label(_("{name}: type a value ({minimum} to {maximum})").format(
+                name=self.slider.label, minimum=limit(scale.minimum),
+                maximum=limit(scale.maximum)))
             yield StillInput(
                 value=self.slider.formatted_value().strip(),
                 select_on_focus=True,
                 max_length=MAX_VALUE_CHARACTERS,
                 id="entry",
             )
-            yield Label("Enter sets it · Escape keeps the old value", id="why")
+            yield Label(_("Enter sets it · Escape keeps the old value"), id="why")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

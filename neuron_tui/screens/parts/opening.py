@@ -1,7 +1,9 @@
-"""The opening: why the neuron matters, what the learner will do, the parts.
+"""The opening: why the neuron matters, what the learner will do, the parts, the language.
 
 In a served class, the parts the teacher's pacing keeps closed are marked
 "· opens soon" in the list (and in the Enter line), so Enter's refusal is no surprise.
+Its last line is the language picker (`screens/language_picker.py`): `i` draws the
+page again in the next language.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import N_, _
 from neuron_tui.screens.base import LessonScreen
+from neuron_tui.screens.language_picker import LANGUAGE_KEY, language_line, switch_language
 from neuron_tui.widgets.network_picture import NetworkPicture
 
 
@@ -26,7 +30,7 @@ def lead_paragraph(markdown: str) -> str:
 
 
 #: How the list and the Enter line mark a part the teacher's pacing keeps closed.
-OPENS_SOON = " · opens soon"
+OPENS_SOON = N_(" · opens soon")
 
 
 def bold_list_items(markdown: str) -> list[str]:
@@ -39,12 +43,13 @@ class OpeningScreen(LessonScreen):
 
     SHOW_TEXT_BESIDE = False
     KEY_HINTS = [
-        ("Enter", "start/continue"),
-        ("{numbers}", "jump"),
-        ("l", "read more"),
-        ("?", "help"),
-        ("q", "quit"),
+        ("Enter", N_("start/continue")),
+        ("{numbers}", N_("jump")),
+        ("l", N_("read more")),
+        ("?", N_("help")),
+        ("q", N_("quit")),
     ]
+    KEY_HELP = [(LANGUAGE_KEY, N_("the lesson in another language (your choice is kept)"))]
 
     DEFAULT_CSS = """
     OpeningScreen #opening {
@@ -74,6 +79,10 @@ class OpeningScreen(LessonScreen):
         padding: 1 2 0 2;
         text-style: bold;
     }
+    OpeningScreen #language {
+        height: auto;
+        padding: 0 2;
+    }
     OpeningScreen.-narrow #intro {
         layout: vertical;
     }
@@ -85,7 +94,10 @@ class OpeningScreen(LessonScreen):
     }
     """
 
-    BINDINGS = [Binding("enter", "continue", "start or continue")]
+    BINDINGS = [
+        Binding("enter", "continue", "start or continue"),
+        Binding(LANGUAGE_KEY, "next_language", "language"),
+    ]
 
     #: Set once the learner has left the opening: "welcome back" is said only once.
     _greeted = False
@@ -102,17 +114,26 @@ class OpeningScreen(LessonScreen):
                     yield Static(self._you_will(items))
             yield Static(id="parts")
             yield Static(id="continue")
+            yield Static(language_line(), id="language")
 
     def on_mount(self) -> None:
         self.query_one("#opening").focus()
         # The teacher may open or close parts while the learner reads this page.
         self.watch(self.app, "pacing", self._show_parts, init=False)
 
+    async def action_next_language(self) -> None:
+        """Switch to the next language and draw this page again in it."""
+        if await switch_language(self, self.spec.key):
+            await self.recompose()
+            self.query_one("#opening").focus()
+            self._show_parts()
+
     @staticmethod
     def _you_will(items: list[str]) -> Content:
         parts: list[str | tuple[str, str]] = []
         for index, item in enumerate(items):
-            label = "You will  " if index == 0 else "          "
+            lead = _("You will")
+            label = f"{lead}  " if index == 0 else " " * (len(lead) + 2)
             parts += [(label, "$text-muted"), (item[0].lower() + item[1:] + "\n", "")]
         return Content.assemble(*parts).rstrip()
 
@@ -128,16 +149,19 @@ class OpeningScreen(LessonScreen):
         page = lesson.page(self.next_page())
         title = self.lesson_app.content.page(page.key).title
         first_part = lesson.parts[0].key if lesson.parts else None
-        enter = "  (Enter)" if self._opens(page.key) else OPENS_SOON
+        enter = "  (Enter)" if self._opens(page.key) else _(OPENS_SOON)
+        number = page.number_text
         if page.key == first_part and not self.lesson_app.progress.visited - {lesson.first}:
-            text = f"Start with Part {page.number_text} · {title}{enter}"
+            text = _("Start with Part {number} · {title}").format(number=number, title=title)
         elif page.is_part and self.lesson_app.resumed and not self._greeted:
             dash = "—" if glyphs().unicode else "-"
-            text = f"Welcome back {dash} continue at Part {page.number_text} · {title}{enter}"
+            text = _("Welcome back {dash} continue at Part {number} · {title}").format(
+                dash=dash, number=number, title=title)
         elif page.is_part:
-            text = f"Continue at Part {page.number_text} · {title}{enter}"
+            text = _("Continue at Part {number} · {title}").format(number=number, title=title)
         else:
-            text = f"Every part is done: {title}{enter}"
+            text = _("Every part is done: {title}").format(title=title)
+        text += enter
         self.query_one("#continue", Static).update(text)
 
     def _opens(self, page: str) -> bool:
@@ -162,6 +186,7 @@ class OpeningScreen(LessonScreen):
         specs = self.lesson_app.lesson.parts
         titles = [self.lesson_app.content.page(spec.key).title for spec in specs]
         closed = {spec.key for spec in specs if not self._opens(spec.key)}
+        opens_soon = _(OPENS_SOON)
         # Room for "· opens soon" in both columns at 80: titles only as wide as the longest,
         # a narrower gap. Without pacing the list is as it always was.
         width = min(20, max(map(len, titles), default=0)) if closed else 20
@@ -169,7 +194,7 @@ class OpeningScreen(LessonScreen):
         cells = []
         for spec, title in zip(specs, titles, strict=True):
             mark = marks[progress.state_of(spec.key)]
-            soon = (OPENS_SOON if spec.key in closed else " " * len(OPENS_SOON)) if closed else ""
+            soon = (opens_soon if spec.key in closed else " " * len(opens_soon)) if closed else ""
             cells.append((f"{spec.number_text} {title:<{width}.{width}} {mark}", soon, spec.key))
         # Two columns, read down the first and then the second, as many rows as needed.
         rows = -(-len(cells) // 2)

@@ -15,6 +15,7 @@ from textual.content import Content
 
 from neuron_tui.figures.activation import draw_activation
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import N_, _
 from neuron_tui.lesson.part01 import GUIDANCE, KNOBS, AtomState, formula_lines
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.base import LessonScreen
@@ -30,19 +31,19 @@ class AtomScreen(LessonScreen):
 
     GUIDANCE = GUIDANCE
     KEY_HINTS = [
-        ("←/→", "adjust"),
-        ("↑/↓", "choose"),
-        ("a", "activation"),
-        ("l", "lesson"),
-        ("n", "next"),
-        ("p", "previous"),
-        ("?", "help"),
+        ("←/→", N_("adjust")),
+        ("↑/↓", N_("choose")),
+        ("a", N_("activation")),
+        ("l", N_("lesson")),
+        ("n", N_("next")),
+        ("p", N_("previous")),
+        ("?", N_("help")),
     ]
     KEY_HELP = [
-        ("Shift+←/→", "adjust ten steps at a time"),
-        ("Home", "reset the chosen slider"),
-        ("Enter", "type an exact value"),
-        ("Tab", "next slider"),
+        ("Shift+←/→", N_("adjust ten steps at a time")),
+        ("Home", N_("reset the chosen slider")),
+        ("Enter", N_("type an exact value")),
+        ("Tab", N_("next slider")),
     ]
 
     DEFAULT_CSS = """
@@ -91,12 +92,12 @@ class AtomScreen(LessonScreen):
         chars = glyphs()
         inputs, steps = self.state.inputs, self.state.steps
         with Vertical(id="neuron-box", classes="box") as box:
-            box.border_title = "one neuron"
+            box.border_title = _("one neuron")
             yield NeuronDiagram(inputs, steps, id="diagram")
             yield QuietStatic(steps_text(inputs, steps), id="steps")
         with Horizontal(id="controls"):
             with Vertical(id="sliders-box", classes="box") as sliders:
-                sliders.border_title = "inputs and weights"
+                sliders.border_title = _("inputs and weights")
                 for knob in KNOBS:
                     label = getattr(chars, knob.glyph) if knob.glyph else knob.key
                     yield Slider(label, minimum=knob.minimum, maximum=knob.maximum, step=0.1,
@@ -106,7 +107,7 @@ class AtomScreen(LessonScreen):
                 yield QuietStatic(id="activation-name")
                 yield QuietStatic(id="activation-formula", markup=False)
             with Vertical(id="curve-box", classes="box") as curve:
-                curve.border_title = "activation"
+                curve.border_title = _("activation")
                 yield PlotView(id="curve")
 
     def on_mount(self) -> None:
@@ -143,7 +144,7 @@ class AtomScreen(LessonScreen):
         steps_line.show(steps_text(inputs, steps, steps_line.content_region.width))
         activation = self.state.activation_info
         self.query_one("#activation-name", QuietStatic).show(Content.assemble(
-            ("a ", "bold $accent"), "activation: ", (activation.label, "bold")))
+            ("a ", "bold $accent"), _("activation: "), (activation.label, "bold")))
         formula = self.query_one("#activation-formula", QuietStatic)
         formula.show(formula_lines(activation.formula, formula.content_region.width)
                      if glyphs().unicode else "")

@@ -24,6 +24,7 @@ from textual.widgets import Static
 from neuron_tui.figures.palette import PROBABILITY_BANDS
 from neuron_tui.figures.regions import RegionFigure, Shading, plot_grid
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import N_, _, number
 from neuron_tui.lesson.part02 import (
     ASCII_SYMBOLS,
     FRAME_SCHEDULE,
@@ -52,11 +53,14 @@ class BuildNeuronScreen(LessonScreen):
     GUIDANCE = GUIDANCE
     # Short enough that at 60 columns "t train" still fits beside help, lesson and next;
     # shading and reset give way there (help lists every key).
-    KEY_HINTS = [("←/→", "adjust"), ("↑/↓", "choose"), ("t", "train"), ("?", "help"),
-                 ("l", "lesson"), ("n", "next"), ("g", "shading"), ("r", "reset")]
-    KEY_HELP = [("Shift+←/→", "adjust ten steps at a time"),
-                ("Home", "reset the chosen slider to 0"), ("Enter", "type an exact value"),
-                ("any key", "stops training while it runs"), ("p", "previous part")]
+    KEY_HINTS = [("←/→", N_("adjust")), ("↑/↓", N_("choose")), ("t", N_("train")),
+                 ("?", N_("help")), ("l", N_("lesson")), ("n", N_("next")),
+                 ("g", N_("shading")), ("r", N_("reset"))]
+    KEY_HELP = [("Shift+←/→", N_("adjust ten steps at a time")),
+                ("Home", N_("reset the chosen slider to 0")),
+                ("Enter", N_("type an exact value")),
+                (N_("any key"), N_("stops training while it runs")),
+                ("p", N_("previous part"))]
 
     DEFAULT_CSS = """
     BuildNeuronScreen #main { layout: horizontal; height: 1fr; }
@@ -88,11 +92,11 @@ class BuildNeuronScreen(LessonScreen):
         chars = glyphs()
         with Vertical(id="main"):
             with Vertical(id="plot-box", classes="box") as plot_box:
-                plot_box.border_title = "40 points · find a line"
+                plot_box.border_title = _("40 points · find a line")
                 yield PlotView(id="plot")
                 yield QuietStatic(id="legend")
             with Vertical(id="side", classes="box") as side:
-                side.border_title = "your neuron"
+                side.border_title = _("your neuron")
                 gap = " " if chars.unicode else ""  # "sigma" is long: keep it on one line
                 yield Static(
                     f"y = {chars.sigma}({chars.w1}{chars.x1}{gap}+{gap}{chars.w2}{chars.x2}"
@@ -201,10 +205,10 @@ class BuildNeuronScreen(LessonScreen):
         epoch = f"{state.last_step.epoch}" if state.last_step else "–"
         symbols = Symbols() if chars.unicode else ASCII_SYMBOLS
         self.query_one(Metrics).show_rows([
-            ("accuracy", f"{fit.accuracy * 100:5.1f} %", "bold"),
-            ("loss", state.loss_to_goal(symbols), "bold"),
-            ("wrong", f"{fit.wrong_count:3d} {chars.wrong}", "bold $warning"),
-            ("epoch", f"{epoch:>5}", "" if state.last_step else "$text-muted"),
+            (_("accuracy"), f"{number(fit.accuracy * 100, 1, width=5)} %", "bold"),
+            (_("loss"), state.loss_to_goal(symbols), "bold"),
+            (_("wrong"), f"{fit.wrong_count:3d} {chars.wrong}", "bold $warning"),
+            (_("epoch"), f"{epoch:>5}", "" if state.last_step else "$text-muted"),
         ])
         check = self.query_one("#self-check", QuietStatic)
         check.show(state.self_check_lines(symbols))

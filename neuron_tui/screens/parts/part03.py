@@ -18,6 +18,7 @@ from textual.widgets import Static
 from neuron_tui.figures.bowl import BowlMap, bowl_legend
 from neuron_tui.figures.losscurve import LossCurve
 from neuron_tui.glyphs import glyphs
+from neuron_tui.i18n import N_, _, number
 from neuron_tui.lesson import part03 as lesson
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.screens.animated_run import DEFAULT_FRAME_SECONDS, AnimatedRun, StopReason
@@ -32,13 +33,14 @@ from neuron_tui.widgets.slider import Slider
 class GradientDescentScreen(LessonScreen):
     """The loss bowl, the path of gradient descent on it and the loss curve."""
 
-    GUIDANCE = "space: one epoch, t: run; s/d/f/e or ←/→ set the rate."
+    GUIDANCE = N_("space: one epoch, t: run; s/d/f/e or ←/→ set the rate.")
     #: ? help, l lesson and n next come early: they must survive at 60 columns.
     KEY_HINTS: ClassVar[list[KeyHint]] = [
-        ("space", "epoch"), ("t", "run"), (lesson.PRESET_KEYS, "η"), ("?", "help"),
-        ("l", "lesson"), ("n", "next"), ("r", "reset"), ("w", "words"), ("←/→", "η"),
+        ("space", N_("epoch")), ("t", N_("run")), (lesson.PRESET_KEYS, "η"), ("?", N_("help")),
+        ("l", N_("lesson")), ("n", N_("next")), ("r", N_("reset")), ("w", N_("words")),
+        ("←/→", "η"),
     ]
-    KEY_HELP: ClassVar[list[KeyHint]] = [*lesson.KEY_HELP, ("p", "previous part")]
+    KEY_HELP: ClassVar[list[KeyHint]] = [*lesson.KEY_HELP, ("p", N_("previous part"))]
 
     DEFAULT_CSS = """
     GradientDescentScreen #gd-main { height: 1fr; }
@@ -78,12 +80,12 @@ class GradientDescentScreen(LessonScreen):
         chars = glyphs()
         with Horizontal(id="gd-main"):
             with Vertical(id="bowl-box", classes="box") as bowl:
-                bowl.border_title = f"bowl: loss({chars.w1}, {chars.w2})"
+                bowl.border_title = _("bowl: loss({w1}, {w2})").format(w1=chars.w1, w2=chars.w2)
                 yield PlotView(id="bowl")
                 yield QuietStatic(id="bowl-legend")
             with Vertical(id="gd-side"):
                 with Vertical(id="curve-box", classes="box") as curve:
-                    curve.border_title = "loss per epoch"
+                    curve.border_title = _("loss per epoch")
                     yield PlotView(id="curve")
                     with VerticalScroll(id="glossary", can_focus=True):
                         yield Static(Content("\n").join(
@@ -203,7 +205,8 @@ class GradientDescentScreen(LessonScreen):
         """The boxes' subtitles, the map's legend, the numbers and the status (each
         repainted only on change; all set before the first paint, see on_mount)."""
         chars = glyphs()
-        set_box_text(self.query_one("#bowl-box"), subtitle=f"map at b = {self.bowl_map.b:.2f}")
+        set_box_text(self.query_one("#bowl-box"),
+                     subtitle=_("map at b = {b}").format(b=number(self.bowl_map.b, 2)))
         set_box_text(self.query_one("#curve-box"), subtitle=self.state.earlier_label)
         self.query_one("#bowl-legend", QuietStatic).show(bowl_legend(chars, zoomed_out))
         self.query_one("#readout", QuietStatic).show(Content("\n").join(

@@ -22,6 +22,7 @@ from textual_plotext.plot import Plot
 
 from neuron_tui.figures.palette import GATE_BANDS, PALETTE
 from neuron_tui.figures.regions import GATE_LIMITS, RegionFigure, Shading, plot_grid
+from neuron_tui.i18n import N_, _, ngettext, number
 from neuron_tui.lesson.part04 import SCHEDULE, UNIVERSAL, DepthLesson, Model, unsure_note
 from neuron_tui.lesson.registry import PageSpec
 from neuron_tui.lesson.shared_depth import depth_fetch
@@ -67,17 +68,17 @@ class NotedFigure:
 class DepthScreen(LessonScreen):
     """A single neuron and a one-hidden-layer network, trained side by side."""
 
-    GUIDANCE = "t trains both; x for XOR; - and + change the hidden layer."
+    GUIDANCE = N_("t trains both; x for XOR; - and + change the hidden layer.")
     KEY_HINTS: ClassVar[list[KeyHint]] = [
-        ("t", "train both"), ("a/o/x", "AND/OR/XOR"), ("-/+", "hidden units"),
-        ("l", "lesson"), ("n", "next"), ("?", "help"),
+        ("t", N_("train both")), ("a/o/x", "AND/OR/XOR"), ("-/+", N_("hidden units")),
+        ("l", N_("lesson")), ("n", N_("next")), ("?", N_("help")),
     ]
     #: The help's fuller words for the footer's keys (help lists each key once).
     KEY_HELP: ClassVar[list[KeyHint]] = [
-        ("t", "train both models from scratch, side by side"),
-        ("a/o/x", "data: AND, OR or XOR (both models start again)"),
-        ("-/+", "one hidden unit fewer or more (1 to 8), and retrain"),
-        ("any key", "stops training"),
+        ("t", N_("train both models from scratch, side by side")),
+        ("a/o/x", N_("data: AND, OR or XOR (both models start again)")),
+        ("-/+", N_("one hidden unit fewer or more (1 to 8), and retrain")),
+        (N_("any key"), N_("stops training")),
     ]
     #: Seconds between animation frames: 8 a second is enough to watch both
     #: boundaries form, and each frame redraws two shaded plots (~10 KB over SSH).
@@ -124,7 +125,7 @@ class DepthScreen(LessonScreen):
         yield Static(id="legend")
         yield Static(id="verdict")
         yield Static(id="status")
-        yield Static(UNIVERSAL, id="universal", markup=False)
+        yield Static(_(UNIVERSAL), id="universal", markup=False)
 
     def on_mount(self) -> None:
         # Texts and box titles now, before the first layout: set after it (plots need
@@ -190,12 +191,15 @@ class DepthScreen(LessonScreen):
         if plots and not self.is_mounted:
             return
         state = self.state
-        neuron = self.show_plot("neuron", f"one neuron · {state.dataset_name}",
+        neuron = self.show_plot("neuron", _("one neuron · {data}").format(data=state.dataset_name),
                                 state.neuron_accuracy, state.neuron_epoch, plots)
-        self.show_plot("network", f"network · {state.hidden_units} hidden",
+        units = state.hidden_units
+        self.show_plot("network", ngettext("network · {n} hidden", "network · {n} hidden",
+                                           units).format(n=units),
                        state.network_accuracy, state.network_epoch, plots)
         # The neuron's figure has every mark the network's has, and its line.
-        legend = Content.assemble(neuron.legend(("0", "1")), ("  blank unsure", "$text-muted"))
+        legend = Content.assemble(neuron.legend(("0", "1")),
+                                  ("  " + _("blank unsure"), "$text-muted"))
         for selector, content in (("#legend", legend), ("#verdict", Content(state.verdict())),
                                   ("#status", Content(state.status))):
             show_text(self.query_one(selector, Static), content)
@@ -207,7 +211,8 @@ class DepthScreen(LessonScreen):
         state = self.state
         view = self.query_one(f"#{model}-plot", PlotView)
         set_box_text(self.query_one(f"#{model}-box"), title=title,
-                     subtitle=f"{accuracy * 100:.0f} % · epoch {epoch}")
+                     subtitle=_("{accuracy} % · epoch {epoch}").format(
+                         accuracy=number(accuracy * 100, 0), epoch=epoch))
         grid = plot_grid(GATE_LIMITS, GATE_LIMITS, view.size)
         probabilities = state.probabilities(model, grid.xs, grid.ys)
         fitted = state.neuron if model == "neuron" else state.network

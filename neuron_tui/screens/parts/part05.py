@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from neuron_tui.figures.palette import MOON_BANDS
 from neuron_tui.figures.regions import MOON_GRID_SAMPLES, RegionFigure, Shading, sample_grid
+from neuron_tui.i18n import N_, _
 from neuron_tui.lesson.part05 import GUIDANCE as PROOF_GUIDANCE
 from neuron_tui.lesson.part05 import MODELS, ProofState, Text
 from neuron_tui.lesson.proof_training import MoonsResult, MoonsSettings, MoonsUpdate
@@ -41,14 +42,14 @@ class ProofScreen(LessonScreen):
     """Part 05: same data, two models, two shaded plots, the real train and test scores."""
 
     GUIDANCE = PROOF_GUIDANCE
-    KEY_HINTS = [("[/]", "noise"), ("-/+", "hidden units"), ("t", "retrain"), ("Esc", "cancel"),
-                 ("l", "lesson"), ("n", "next"), ("?", "help")]
+    KEY_HINTS = [("[/]", N_("noise")), ("-/+", N_("hidden units")), ("t", N_("retrain")),
+                 ("Esc", N_("cancel")), ("l", N_("lesson")), ("n", N_("next")), ("?", N_("help"))]
     #: The help's fuller words for the footer's keys (help lists each key once).
     KEY_HELP = [
-        ("[/]", "less or more noise in the moons (0.05 to 0.4), and retrain"),
-        ("-/+", "fewer or more hidden units in the MLP (1 to 64), and retrain"),
-        ("t", "train both models again"),
-        ("Esc", "cancel the training that is running"),
+        ("[/]", N_("less or more noise in the moons (0.05 to 0.4), and retrain")),
+        ("-/+", N_("fewer or more hidden units in the MLP (1 to 64), and retrain")),
+        ("t", N_("train both models again")),
+        ("Esc", N_("cancel the training that is running")),
     ]
 
     DEFAULT_CSS = """
@@ -201,4 +202,4 @@ class ProofScreen(LessonScreen):
         self._show_scores()
         # Both figures draw the same marks and bands: one legend explains them.
         self.query_one("#legend", Static).update(Content.assemble(
-            ("moons: ", "$text-muted"), figure.legend(("A", "B"))))
+            (_("moons: "), "$text-muted"), figure.legend(("A", "B"))))

@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from neuron_tui.i18n import N_
 from neuron_tui.lesson.content import QuizQuestion
 from neuron_tui.lesson.part06 import GUIDANCE as QUIZ_GUIDANCE
 from neuron_tui.lesson.part06 import LETTERS, Answered, QuizState
@@ -29,21 +30,21 @@ class QuizScreen(LessonScreen):
 
     GUIDANCE = QUIZ_GUIDANCE
     KEY_HINTS = [
-        ("a–d", "answer"),
-        ("↑/↓", "choose"),
-        ("Enter", "answer/next"),
-        ("r", "retake"),
-        ("l", "lesson"),
-        ("n", "next"),
-        ("?", "help"),
+        ("a–d", N_("answer")),
+        ("↑/↓", N_("choose")),
+        ("Enter", N_("answer/next")),
+        ("r", N_("retake")),
+        ("l", N_("lesson")),
+        ("n", N_("next")),
+        ("?", N_("help")),
     ]
     KEY_HELP = [
-        ("a, b, c, d", "answer with that option"),
-        ("↑ / ↓", "move between the options; once answered, scroll"),
-        ("PgUp / PgDn", "scroll the question and its feedback"),
-        ("Enter", "answer with the chosen option, or go on after the feedback"),
-        ("r", "start the quiz again (your best score is kept)"),
-        ("p", "previous part"),
+        ("a, b, c, d", N_("answer with that option")),
+        ("↑ / ↓", N_("move between the options; once answered, scroll")),
+        ("PgUp / PgDn", N_("scroll the question and its feedback")),
+        ("Enter", N_("answer with the chosen option, or go on after the feedback")),
+        ("r", N_("start the quiz again (your best score is kept)")),
+        ("p", N_("previous part")),
     ]
 
     DEFAULT_CSS = """

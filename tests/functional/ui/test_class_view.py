@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 
 from neuron_tui.class_view.app import ClassViewApp
 from neuron_tui.class_view.dialogs import ClassDialog
+from neuron_tui.class_view.language import class_view_app
 from neuron_tui.compat import app_notifications
 
 NOW = 1_800_000_000.0
@@ -153,7 +154,8 @@ def hub(tmp_path: Path) -> Iterator[FakeHub]:
 
 
 def make_view(hub: FakeHub) -> ClassViewApp:
-    return ClassViewApp(hub.path, clock=lambda: NOW, retry_seconds=0.2)
+    """The view as `neuron-tui class` builds it: in the language in use (English here)."""
+    return class_view_app(hub.path, clock=lambda: NOW, retry_seconds=0.2)
 
 
 async def until(pilot: Any, condition: Any, timeout: float = 5.0) -> float:

@@ -1,13 +1,10 @@
 """The completion screen with the Spanish content: its sections and Module 07 next.
 
-The screen picks the sections of content/completion.md by their English headings
-("The big picture", "Up next", "Module …"), which a translation renames; until it
-finds them another way (issue 18) the Spanish screen shows neither, hence xfail.
+The screen finds the sections of content/completion.md by their place, not by their
+English headings ("The big picture", "Up next", "Module …"), which a translation renames.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from neuron_tui.app import NeuronApp
 from neuron_tui.lesson.content import default_content_dir, load_content
@@ -16,7 +13,6 @@ from neuron_tui.screens.dialogs.lesson_text import LessonTextScreen
 SIZE = (80, 24)
 
 
-@pytest.mark.xfail(strict=True, reason="completion.py finds its sections by English headings")
 async def test_spanish_completion_shows_the_big_picture_and_module_07() -> None:
     app = NeuronApp(load_content(default_content_dir() / "es"), start_page="completion")
     async with app.run_test(size=SIZE) as pilot:

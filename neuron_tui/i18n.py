@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = [
+    "CLASS_LANGUAGE_VARIABLE",
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
@@ -43,6 +44,9 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"
 #: Every shipped language, by code, with its name written in itself (for the picker).
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+#: Set by `serve ssh` / `serve web` in each lesson's environment: the teacher's language,
+#: which a served learner starts in (the client's own locale never reaches the server).
+CLASS_LANGUAGE_VARIABLE = "NEURON_TUI_LANG"
 #: Languages that write a decimal comma (all others write a point).
 _DECIMAL_COMMA = frozenset({"es"})
 
@@ -116,12 +120,16 @@ def number(value: float, digits: int = 2, *, sign: bool = False, width: int = 0)
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
-    """The shipped language the POSIX locale asks for (LC_ALL, LC_MESSAGES, LANG), if any.
+    """The shipped language the environment asks for, if any.
 
-    ``es_ES.UTF-8``, ``es_MX`` and ``es`` all mean Spanish; ``C``, ``POSIX`` and an
-    unshipped language mean no choice (the caller falls back to English).
+    First ``$NEURON_TUI_LANG`` (:data:`CLASS_LANGUAGE_VARIABLE`: a class server gives its
+    lessons the teacher's language to start in), then the POSIX locale (LC_ALL,
+    LC_MESSAGES, LANG). ``es_ES.UTF-8``, ``es_MX`` and ``es`` all mean Spanish; ``C``,
+    ``POSIX`` and an unshipped language mean no choice (the caller falls back to English).
     """
     environ = os.environ if environ is None else environ
+    if environ.get(CLASS_LANGUAGE_VARIABLE, "") in LANGUAGES:
+        return environ[CLASS_LANGUAGE_VARIABLE]
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(variable, "")
         if not value:

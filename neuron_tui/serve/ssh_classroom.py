@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
-from neuron_tui.i18n import _
+from neuron_tui.i18n import CLASS_LANGUAGE_VARIABLE, _, language
 from neuron_tui.serve.auth import LoginGate, PasswordGuard, Throttle
 from neuron_tui.serve.forkserver import ForkServer
 from neuron_tui.serve.hub import ClassHub
@@ -128,6 +128,9 @@ class Classroom:
         env = {
             "TERM": term,
             "LANG": "C.UTF-8",
+            # The learner starts in the teacher's language and may pick another on the
+            # opening (kept with their progress).
+            CLASS_LANGUAGE_VARIABLE: language(),
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.learners_dir),
             # Tells the lesson it serves a remote learner (no file-writing actions).

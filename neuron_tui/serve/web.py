@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from neuron_tui.i18n import N_, _
+from neuron_tui.i18n import CLASS_LANGUAGE_VARIABLE, N_, _, language
 from neuron_tui.serve.state import is_loopback
 from neuron_tui.serve.training_service import ServiceThread, socket_path_in
 from neuron_tui.serve.web_forkserver import LauncherForkServer
@@ -89,6 +89,8 @@ def serve_web(
     for name in ("TEXTUAL_THEME", "NO_COLOR", "COLUMNS", "LINES"):
         os.environ.pop(name, None)
     os.environ["NEURON_TUI_WEB"] = "1"
+    # Every tab starts in the teacher's language (as over SSH); the learner may pick another.
+    os.environ[CLASS_LANGUAGE_VARIABLE] = language()
     if low_bandwidth:
         os.environ["NEURON_TUI_LOW_BANDWIDTH"] = "1"
     url = (public_url or public_url_for(host, port)).rstrip("/")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -80,6 +81,16 @@ def plot_cell_codes(colours: tuple[Any, Any, Any]) -> str:
     """
     utility = importlib.import_module("plotext._utility")
     return str(utility.colors_to_ansi(*colours))
+
+
+def plot_tick_labels(ticks: Sequence[float]) -> list[str]:
+    """The labels plotext writes for these axis ticks (``0.50``, ``2.4``, ``3``).
+
+    plotext 5's private `_utility.get_labels`: a figure hands plotext the same labels
+    with the language's decimal mark, so the axes keep plotext's own rounding and width.
+    """
+    utility = importlib.import_module("plotext._utility")
+    return [str(label) for label in utility.get_labels(list(ticks))]
 
 
 def ssh_transport_backlog(connection: Any) -> int:

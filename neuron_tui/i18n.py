@@ -28,6 +28,7 @@ __all__ = [
     "N_",
     "_",
     "choose_language",
+    "decimal_mark",
     "in_every_language",
     "language",
     "language_from_environment",
@@ -116,6 +117,11 @@ def number(value: float, digits: int = 2, *, sign: bool = False, width: int = 0)
     like ``f"{value:+{width}.{digits}f}"``.
     """
     text = f"{value:{'+' if sign else ''}{width}.{digits}f}"
+    return text.replace(".", ",") if _language in _DECIMAL_COMMA else text
+
+
+def decimal_mark(text: str) -> str:
+    """`text` (numbers written with a point, e.g. by plotext) with the language's mark."""
     return text.replace(".", ",") if _language in _DECIMAL_COMMA else text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual_plotext.plot import Plot
 
+from neuron_tui.figures.canvas import axis_labels
 from neuron_tui.figures.palette import PALETTE
 from neuron_tui.glyphs import glyphs
 from neuron_tui.model.activations import get_activation
@@ -22,7 +23,8 @@ def draw_activation(plot: Plot, activation: str, z: float) -> None:
     plot.xlim(-Z_RANGE, Z_RANGE)
     plot.ylim(low, high)
     plot.xticks([-6, -3, 0, 3, 6])
-    plot.yticks([low, (low + high) / 2, high])
+    yticks = [low, (low + high) / 2, high]
+    plot.yticks(yticks, axis_labels(yticks))
     plot.plot(zs.tolist(), ys.tolist(), marker=chars.line_marker, color=PALETTE.curve)
     shown_z = float(np.clip(z, -Z_RANGE, Z_RANGE))
     marker_y = float(function.fn(np.array([shown_z]))[0])

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from textual_plotext.plot import Plot
 
-from neuron_tui.compat import plot_cells, set_plot_size
+from neuron_tui.compat import plot_cells, plot_tick_labels, set_plot_size
+from neuron_tui.i18n import decimal_mark
 
 Limits = tuple[float, float]
 Point = tuple[int, int]
@@ -74,6 +75,12 @@ def visible_dots(dots: set[Point], per_cell: tuple[int, int],
     across, down = per_cell
     covered = set(hidden)
     return frozenset(dot for dot in dots if (dot[0] // across, dot[1] // down) not in covered)
+
+
+def axis_labels(ticks: Sequence[float]) -> list[str]:
+    """plotext's own labels for `ticks` in the language's decimal mark ("0,50" in Spanish):
+    the same width as plotext's, so the plot area does not move with the language."""
+    return [decimal_mark(label) for label in plot_tick_labels(ticks)]
 
 
 @lru_cache(maxsize=32)

@@ -16,6 +16,7 @@ import numpy as np
 from textual_plotext.plot import Plot
 
 from neuron_tui.figures.canvas import (
+    axis_labels,
     canvas_cells,
     canvas_points,
     dots_per_cell,
@@ -107,7 +108,7 @@ def draw_loss_curve(plot: Plot, losses: Sequence[float],
     plot.xlim(0, axes.last_epoch)
     plot.ylim(0.0, axes.top)
     plot.xticks(list(axes.xticks))
-    plot.yticks(list(axes.yticks))
+    plot.yticks(list(axes.yticks), axis_labels(axes.yticks))
     plot.xlabel(_("epoch"))
     for run_epochs, run_values in (_finite(run) for run in earlier):
         if len(run_values) > 1:

@@ -42,6 +42,9 @@ KNOBS = (
 )
 #: The activations `a` cycles through, starting with the first.
 ACTIVATION_ORDER = tuple(ACTIVATIONS)
+#: The activations' labels (the model's English names), for the catalog: the screen
+#: shows them through `_()` ("sigmoide" in Spanish).
+ACTIVATION_LABELS = (N_("sigmoid"), N_("ReLU"), N_("tanh"))
 
 #: Short enough for one line at the 60-column minimum (English: the screen shows it
 #: through `_()`).

@@ -152,6 +152,19 @@ async def test_a_partial_update_sends_what_textual_sends_rendering_fewer_widgets
             assert {"left", "right"} <= set(ours_rendered)
 
 
+def test_plot_tick_labels_are_the_labels_plotext_writes() -> None:
+    ticks = [0.0, 1.2, 2.4]
+    labels = compat.plot_tick_labels(ticks)
+    assert labels == ["0.0", "1.2", "2.4"], upstream("plotext")
+    plot = Plot()
+    compat.set_plot_size(plot, 30, 8)
+    plot.ylim(0.0, 2.4)
+    plot.yticks(ticks)
+    plot.plot([0, 1], [0.0, 2.4])
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", plot.build())
+    assert all(label in plain for label in labels), upstream("plotext")
+
+
 def test_asyncssh_connection_keeps_its_transport() -> None:
     source = inspect.getsource(asyncssh.connection.SSHConnection)
     assert "self._transport" in source, (
@@ -201,7 +214,7 @@ def test_transport_backlog_reads_the_buffer() -> None:
 PRIVATES = ("_filters", "_fatal_error", "_close_messages_no_wait", "_compositor",
             "_notifications", "_set_size", "_transport", "_option_string_actions",
             "_get_terminal_size", "_set_sizes", "_build_matrix", "_get_renders",
-            "_dirty_regions")
+            "_dirty_regions", "get_labels")
 
 
 def test_no_other_module_touches_a_library_private() -> None:

@@ -144,11 +144,11 @@ class AtomScreen(LessonScreen):
         steps_line.show(steps_text(inputs, steps, steps_line.content_region.width))
         activation = self.state.activation_info
         self.query_one("#activation-name", QuietStatic).show(Content.assemble(
-            ("a ", "bold $accent"), _("activation: "), (activation.label, "bold")))
+            ("a ", "bold $accent"), _("activation: "), (_(activation.label), "bold")))
         formula = self.query_one("#activation-formula", QuietStatic)
         formula.show(formula_lines(activation.formula, formula.content_region.width)
                      if glyphs().unicode else "")
-        set_box_text(self.query_one("#curve-box"), title=f"{activation.label}(z)")
+        set_box_text(self.query_one("#curve-box"), title=f"{_(activation.label)}(z)")
         self.query_one(PlotView).show(
             partial(draw_activation, activation=activation.name, z=steps.z),
             key=(activation.name, round(steps.z, 3)),

@@ -171,3 +171,12 @@ def test_figure_legends_follow_the_language(language: str) -> None:
         assert legend == ("o A  x B  o/x wrong  ⠉⠒ line  "
                           "░ sure A  · A  ≈ unsure  : B  ▒ sure B")
         assert "<0.35" in bowl and "path" in bowl and "zoomed out" in bowl
+
+
+def test_every_activation_label_is_in_the_catalog() -> None:
+    from neuron_tui.lesson.part01 import ACTIVATION_LABELS
+    from neuron_tui.model.activations import ACTIVATIONS
+
+    assert sorted(ACTIVATION_LABELS) == sorted(get.label for get in ACTIVATIONS.values())
+    with in_language("es"):
+        assert _("sigmoid") == "sigmoide"

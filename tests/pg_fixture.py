@@ -18,13 +18,14 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.ports import unbound_ports
 
 __all__ = ["PORTS", "ClusterError", "ThrowawayCluster", "postgres_cluster", "postgres_url"]
 
@@ -64,17 +65,6 @@ def missing_reason() -> str | None:
         if shutil.which("runuser") is None:
             return "running as root and runuser (util-linux) is missing"
     return None
-
-
-def _free_port(ports: range) -> Iterator[int]:
-    """Ports of `ports` nothing listens on right now (the server may still lose a race)."""
-    for port in ports:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        yield port
 
 
 class ThrowawayCluster:
@@ -129,7 +119,7 @@ class ThrowawayCluster:
             f"-c full_page_writes={'on' if self.durable else 'off'}",
         ]
         problem = f"no free port in {ports.start}–{ports.stop - 1}"
-        for port in _free_port(ports):
+        for port in unbound_ports(ports):
             try:
                 self._run("pg_ctl", "start", "--pgdata", str(self.data), "--wait",
                           "--timeout", "60", "--log", str(self.folder / "server.log"),

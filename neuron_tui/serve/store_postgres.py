@@ -34,33 +34,29 @@ from psycopg import conninfo
 
 from neuron_tui.i18n import _
 from neuron_tui.lesson.progress import Progress, merge
-from neuron_tui.serve.json_import import is_backup_name, read_learner_files
+from neuron_tui.serve.json_import import read_learner_files
 from neuron_tui.serve.migrations import NewerSchema, migrate
 from neuron_tui.serve.names import learner_file_name, learner_key
 from neuron_tui.serve.store_events import Listener, notify
 from neuron_tui.serve.store_presence import (
     NodeRecord,
-    Presence,
     PresenceRecord,
     clear_learners,
     publish,
-    read_presence,
-    remove_node,
 )
 from neuron_tui.serve.store_records import (
     UNCLAIMED_PREFIX,
-    AnswerRow,
     LearnerRecord,
-    Pacing,
     StoreError,
 )
+from neuron_tui.serve.store_sql import COLUMNS as _COLUMNS
+from neuron_tui.serve.store_sql import LEARNERS_FOLDER, SqlStoreBase
+from neuron_tui.serve.store_sql import record as _record
 
 __all__ = ["URL_SCHEMES", "PostgresClassStore", "is_postgres_url", "shown_url"]
 
 #: What a ``--store`` value starts with to mean PostgreSQL (libpq accepts both).
 URL_SCHEMES = ("postgresql://", "postgres://")
-#: Where ``serve ssh`` keeps each learner's progress file (as in the SQLite store).
-LEARNERS_FOLDER = "learners"
 #: How long to wait for the database server to answer a connection, in seconds.
 CONNECT_TIMEOUT_SECONDS = 10
 #: How long one statement may wait for a lock another node holds before failing, in ms.
@@ -68,11 +64,6 @@ LOCK_TIMEOUT_MS = 10_000
 #: The advisory lock the migrations run under (any fixed 64-bit number of our own).
 _SCHEMA_LOCK = int.from_bytes(hashlib.sha256(b"neuron-tui schema").digest()[:8], "big",
                               signed=True)
-
-_COLUMNS = (
-    "learner_key, name, progress, page, first_seen, last_seen, last_activity, fingerprint"
-)
-
 
 def is_postgres_url(value: str) -> bool:
     """Whether a ``--store`` value names a PostgreSQL database."""
@@ -101,17 +92,10 @@ def _lock_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
-def _record(row: tuple[Any, ...]) -> LearnerRecord:
-    key, name, progress, page, first_seen, last_seen, last_activity, fingerprint = row
-    return LearnerRecord(
-        key=key, name=name, progress=Progress.from_dict(json.loads(progress)), page=page,
-        first_seen=first_seen, last_seen=last_seen, last_activity=last_activity,
-        fingerprint=fingerprint,
-    )
-
-
-class PostgresClassStore:
+class PostgresClassStore(SqlStoreBase):
     """A :class:`~neuron_tui.serve.store_records.ClassStore` in a PostgreSQL database."""
+
+    PARAM = "%s"
 
     def __init__(self, url: str, state_dir: Path) -> None:
         self.url = url
@@ -273,11 +257,6 @@ class PostgresClassStore:
         with self._write(*self._learner_locks(key)) as db:
             return self._existing(db, key, key)
 
-    def learners(self) -> list[LearnerRecord]:
-        """Every learner, by name (case-folded, so "ada" and "Bo" sort as people expect)."""
-        rows = self._read(f"SELECT {_COLUMNS} FROM learners")
-        return sorted((_record(row) for row in rows), key=lambda r: (learner_key(r.name), r.key))
-
     def save_progress(
         self, key: str, name: str, progress: dict[str, object], page: str, at: float
     ) -> None:
@@ -325,15 +304,6 @@ class PostgresClassStore:
                 return True
             return old.fingerprint == fingerprint
 
-    def answers(self) -> list[AnswerRow]:
-        """Every current answer, by learner (as `learners`) then question."""
-        rows = self._read(
-            "SELECT a.learner_key, l.name, a.question, a.option_index, a.answered_at"
-            " FROM answers a JOIN learners l ON l.learner_key = a.learner_key"
-        )
-        return sorted((AnswerRow(*row) for row in rows),
-                      key=lambda r: (learner_key(r.name), r.key, r.question.zfill(3)))
-
     def forget(self, name: str) -> bool:
         """Remove the learner called `name` from the store, and their progress files on
         this node (the other nodes' fallback files are theirs to remove)."""
@@ -350,65 +320,7 @@ class PostgresClassStore:
             removed += self._remove_files(stem)
         return removed > 0
 
-    def _remove_files(self, stem: str) -> int:
-        """Delete ``learners/<stem>.json``, its lock and its backups; how many .json went."""
-        folder = self.state_dir / LEARNERS_FOLDER
-        files = [folder / f"{stem}.json", folder / f"{stem}.json.lock"]
-        with contextlib.suppress(OSError):
-            files += [path for path in folder.glob(f"{stem}.*.json")
-                      if is_backup_name(path.name) and path.name.count(".") == stem.count(".") + 2]
-        removed = 0
-        for path in files:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed += path.suffix == ".json"
-        return removed
-
     # -- pacing and the message ---------------------------------------------------------
-
-    def _settings(self) -> dict[str, str]:
-        return {setting: value for setting, value in
-                self._read("SELECT setting, value FROM class_settings")}
-
-    def _set(self, values: dict[str, str | None]) -> None:
-        with self._write() as db:
-            for setting, value in values.items():
-                if value is None:
-                    db.execute("DELETE FROM class_settings WHERE setting = %s", (setting,))
-                else:
-                    db.execute(
-                        "INSERT INTO class_settings VALUES (%s, %s)"
-                        " ON CONFLICT (setting) DO UPDATE SET value = excluded.value",
-                        (setting, value),
-                    )
-
-    def pacing(self) -> Pacing:
-        """The pacing kept (no hold and an open quiz until the teacher says otherwise)."""
-        settings = self._settings()
-
-        def part(setting: str) -> int | None:
-            value = settings.get(setting, "")
-            return int(value) if value.isdigit() else None
-
-        return Pacing(hold=part("hold"), quiz_open=settings.get("quiz_open", "1") == "1",
-                      start=part("start"))
-
-    def set_pacing(self, hold: int | None, quiz_open: bool) -> None:
-        """Keep the hold and whether the quiz is open."""
-        self._set({"hold": None if hold is None else str(hold),
-                   "quiz_open": "1" if quiz_open else "0"})
-
-    def set_start(self, part: int | None) -> None:
-        """Keep the part new learners start at."""
-        self._set({"start": None if part is None else str(part)})
-
-    def message(self) -> str | None:
-        """The last message to everyone."""
-        return self._settings().get("message")
-
-    def set_message(self, text: str | None) -> None:
-        """Keep the message to everyone (None or empty: none)."""
-        self._set({"message": text or None})
 
     # -- presence and events between nodes --------------------------------------------
 
@@ -423,16 +335,6 @@ class PostgresClassStore:
             if reset:
                 clear_learners(db, "%s", node.name)
             publish(db, "%s", node, changed, gone)
-
-    def presence(self, now: float | None = None) -> Presence:
-        """Every node heard from lately and the learners connected to each."""
-        with self._write() as db:
-            return read_presence(db, "%s", time.time() if now is None else now)
-
-    def remove_node(self, name: str) -> None:
-        """The node `name` stops: its row and its learners' go."""
-        with self._write() as db:
-            remove_node(db, "%s", name)
 
     def announce(self, event: dict[str, object]) -> None:
         """NOTIFY every node listening on this database of `event` (see store_events)."""

@@ -23,49 +23,32 @@ from typing import Any
 
 from neuron_tui.i18n import _
 from neuron_tui.lesson.progress import Progress, merge
-from neuron_tui.serve.json_import import is_backup_name, read_learner_files
+from neuron_tui.serve.json_import import read_learner_files
 from neuron_tui.serve.migrations import NewerSchema, migrate
 from neuron_tui.serve.names import learner_file_name, learner_key
 from neuron_tui.serve.store_presence import (
     NodeRecord,
-    Presence,
     PresenceRecord,
     clear_learners,
     publish,
-    read_presence,
-    remove_node,
 )
 from neuron_tui.serve.store_records import (
     UNCLAIMED_PREFIX,
-    AnswerRow,
     LearnerRecord,
-    Pacing,
     StoreError,
 )
+from neuron_tui.serve.store_sql import COLUMNS as _COLUMNS
+from neuron_tui.serve.store_sql import LEARNERS_FOLDER, SqlStoreBase
+from neuron_tui.serve.store_sql import record as _record
 
 __all__ = ["DATABASE_NAME", "LEARNERS_FOLDER", "SqliteClassStore"]
 
 DATABASE_NAME = "class.sqlite3"
-#: Where ``serve ssh`` keeps each learner's progress file (imported on first start).
-LEARNERS_FOLDER = "learners"
 #: How long a write waits for another writer (the CLI while the server runs) before failing.
 BUSY_TIMEOUT_SECONDS = 10.0
 
-_COLUMNS = (
-    "learner_key, name, progress, page, first_seen, last_seen, last_activity, fingerprint"
-)
 
-
-def _record(row: tuple[Any, ...]) -> LearnerRecord:
-    key, name, progress, page, first_seen, last_seen, last_activity, fingerprint = row
-    return LearnerRecord(
-        key=key, name=name, progress=Progress.from_dict(json.loads(progress)), page=page,
-        first_seen=first_seen, last_seen=last_seen, last_activity=last_activity,
-        fingerprint=fingerprint,
-    )
-
-
-class SqliteClassStore:
+class SqliteClassStore(SqlStoreBase):
     """A :class:`~neuron_tui.serve.store_records.ClassStore` in one SQLite file."""
 
     def __init__(self, state_dir: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
@@ -219,11 +202,6 @@ class SqliteClassStore:
         with self._write() as db:
             return self._existing(db, key, key)
 
-    def learners(self) -> list[LearnerRecord]:
-        """Every learner, by name (case-folded, so "ada" and "Bo" sort as people expect)."""
-        rows = self._read(f"SELECT {_COLUMNS} FROM learners")
-        return sorted((_record(row) for row in rows), key=lambda r: (learner_key(r.name), r.key))
-
     def save_progress(
         self, key: str, name: str, progress: dict[str, object], page: str, at: float
     ) -> None:
@@ -266,15 +244,6 @@ class SqliteClassStore:
                 return True
             return old.fingerprint == fingerprint
 
-    def answers(self) -> list[AnswerRow]:
-        """Every current answer, by learner (as `learners`) then question."""
-        rows = self._read(
-            "SELECT a.learner_key, l.name, a.question, a.option_index, a.answered_at"
-            " FROM answers a JOIN learners l ON l.learner_key = a.learner_key"
-        )
-        return sorted((AnswerRow(*row) for row in rows),
-                      key=lambda r: (learner_key(r.name), r.key, r.question.zfill(3)))
-
     def forget(self, name: str) -> bool:
         """Remove the learner called `name` from the store and their progress files.
 
@@ -293,67 +262,7 @@ class SqliteClassStore:
             removed += self._remove_files(stem)
         return removed > 0
 
-    def _remove_files(self, stem: str) -> int:
-        """Delete ``learners/<stem>.json``, its lock and its backups; how many .json went.
-
-        Else the lesson's local fallback file would bring the data back at the next login.
-        """
-        folder = self.state_dir / LEARNERS_FOLDER
-        files = [folder / f"{stem}.json", folder / f"{stem}.json.lock"]
-        with contextlib.suppress(OSError):
-            files += [path for path in folder.glob(f"{stem}.*.json")
-                      if is_backup_name(path.name) and path.name.count(".") == stem.count(".") + 2]
-        removed = 0
-        for path in files:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed += path.suffix == ".json"
-        return removed
-
     # -- pacing and the message ---------------------------------------------------------
-
-    def _settings(self) -> dict[str, str]:
-        return dict(self._read("SELECT setting, value FROM class_settings"))
-
-    def _set(self, values: dict[str, str | None]) -> None:
-        with self._write() as db:
-            for setting, value in values.items():
-                if value is None:
-                    db.execute("DELETE FROM class_settings WHERE setting = ?", (setting,))
-                else:
-                    db.execute(
-                        "INSERT INTO class_settings VALUES (?, ?)"
-                        " ON CONFLICT (setting) DO UPDATE SET value = excluded.value",
-                        (setting, value),
-                    )
-
-    def pacing(self) -> Pacing:
-        """The pacing kept (no hold and an open quiz until the teacher says otherwise)."""
-        settings = self._settings()
-
-        def part(setting: str) -> int | None:
-            value = settings.get(setting, "")
-            return int(value) if value.isdigit() else None
-
-        return Pacing(hold=part("hold"), quiz_open=settings.get("quiz_open", "1") == "1",
-                      start=part("start"))
-
-    def set_pacing(self, hold: int | None, quiz_open: bool) -> None:
-        """Keep the hold and whether the quiz is open."""
-        self._set({"hold": None if hold is None else str(hold),
-                   "quiz_open": "1" if quiz_open else "0"})
-
-    def set_start(self, part: int | None) -> None:
-        """Keep the part new learners start at."""
-        self._set({"start": None if part is None else str(part)})
-
-    def message(self) -> str | None:
-        """The last message to everyone."""
-        return self._settings().get("message")
-
-    def set_message(self, text: str | None) -> None:
-        """Keep the message to everyone (None or empty: none)."""
-        self._set({"message": text or None})
 
     # -- presence and events (one node: the events go nowhere) --------------------------
 
@@ -366,16 +275,6 @@ class SqliteClassStore:
             if reset:
                 clear_learners(db, "?", node.name)
             publish(db, "?", node, changed, gone)
-
-    def presence(self, now: float | None = None) -> Presence:
-        """Every node heard from lately and the learners connected to each."""
-        with self._write() as db:
-            return read_presence(db, "?", time.time() if now is None else now)
-
-    def remove_node(self, name: str) -> None:
-        """The node `name` stops: its row and its learners' go."""
-        with self._write() as db:
-            remove_node(db, "?", name)
 
     def announce(self, event: dict[str, object]) -> None:
         """Tell the other nodes about `event`: there are none on a SQLite store."""

@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 import asyncssh
@@ -45,6 +46,7 @@ from neuron_tui.process.procfs import cmdline, descendants
 from neuron_tui.serve.store import STORE_VARIABLE, ClassStore, LearnerRecord, open_store
 from tests.pg_fixture import ThrowawayCluster
 from tests.pg_fixture import missing_reason as postgres_missing
+from tests.ports import unbound_ports
 
 __all__ = [
     "PORTS",
@@ -108,17 +110,10 @@ def missing_reason() -> str | None:
 
 def free_ports(count: int, ports: range = SERVICE_PORTS) -> list[int]:
     """`count` loopback ports of `ports` nothing listens on now."""
-    found: list[int] = []
-    for port in ports:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        found.append(port)
-        if len(found) == count:
-            return found
-    raise RigError(f"fewer than {count} free ports in {ports.start}–{ports.stop - 1}")
+    found = list(islice(unbound_ports(ports), count))
+    if len(found) < count:
+        raise RigError(f"fewer than {count} free ports in {ports.start}–{ports.stop - 1}")
+    return found
 
 
 class Node:

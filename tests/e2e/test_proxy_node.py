@@ -21,6 +21,7 @@ import pytest
 
 from benchmarks.ptyharness import PtyApp, default_env
 from tests.e2e.conftest import ServerProcess, ssh_options
+from tests.ports import free_port as any_free_port
 
 #: This engineer's share of the machine's ports.
 PORTS = range(24200, 24240)
@@ -54,14 +55,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
+    return any_free_port(PORTS)
 
 
 def learner_argv(port: int, name: str, source: str) -> list[str]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from neuron_tui.serve.proxy_protocol import ProxyHeader, ProxyHeaderError, read_header
+from tests.ports import free_ports as take_free_ports
 
 #: Ports of this test (the project's share of the machine for the scale-out work).
 PORTS = range(23950, 23990)
@@ -44,17 +44,7 @@ backend nodes
 
 
 def free_ports(count: int) -> list[int]:
-    found: list[int] = []
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        found.append(port)
-        if len(found) == count:
-            return found
-    pytest.skip(f"fewer than {count} free ports in {PORTS.start}–{PORTS.stop - 1}")
+    return take_free_ports(count, PORTS)
 
 
 @pytest.mark.skipif(HAPROXY is None, reason="haproxy is not installed (apt-get install haproxy)")

@@ -27,6 +27,7 @@ from neuron_tui.serve.names import learner_key
 from neuron_tui.serve.ssh import SSHServeConfig, listen_socket, node_name, start_ssh_server
 from neuron_tui.serve.ssh_config import HostKeyError, read_host_key
 from neuron_tui.serve.store import open_store
+from tests.ports import free_port as any_free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 #: This engineer's share of the machine's ports (24239: kept free, nothing listens there).
@@ -35,14 +36,7 @@ NOTHING_LISTENS = 24239
 
 
 def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
+    return any_free_port(PORTS)
 
 
 @pytest.fixture(autouse=True)

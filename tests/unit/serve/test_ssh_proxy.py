@@ -21,20 +21,14 @@ import pytest
 from neuron_tui.serve.proxy_protocol import SIGNATURE
 from neuron_tui.serve.ssh import Classroom, SSHServeConfig, listen_socket, start_ssh_server
 from neuron_tui.serve.ssh_proxy import SSH_VERSION_LINE, ProxyAcceptor
+from tests.ports import free_port as any_free_port
 
 #: This engineer's share of the machine's ports.
 PORTS = range(24200, 24240)
 
 
 def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
+    return any_free_port(PORTS)
 
 
 def proxy_header(source: str, source_port: int = 40000) -> bytes:

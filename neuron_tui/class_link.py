@@ -17,7 +17,6 @@ No reconnection: the server starts a new lesson process for a new connection.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
 import threading
@@ -25,6 +24,8 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from neuron_tui.json_lines import decode_line, encode_line
 
 #: Where the server tells a lesson the hub's socket is, and the lesson's own token.
 SOCKET_VARIABLE = "NEURON_TUI_CLASS_SOCKET"
@@ -157,10 +158,9 @@ class ClassLink:
     def _queue(self, kind: str, message: Message) -> None:
         if self._lost is not None or self._closing:
             return
-        line = json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n"
         with self._lock:
             self._pending.pop(kind, None)  # the latest one goes last, after the others
-            self._pending[kind] = line.encode("utf-8")
+            self._pending[kind] = encode_line(message)
             self._lock.notify_all()
 
     # ------------------------------------------------------------------- threads
@@ -172,7 +172,7 @@ class ClassLink:
             sock.connect(self.socket_path)
             sock.settimeout(None)
             hello = {"t": "hello", "token": self.token}
-            sock.sendall((json.dumps(hello) + "\n").encode("utf-8"))
+            sock.sendall(encode_line(hello))
         except OSError as error:
             self._lose(f"cannot reach the class server ({error.strerror or error})")
             return
@@ -201,10 +201,10 @@ class ClassLink:
                 self._lose("the class server sent a line longer than 64 KiB")
                 return
             try:
-                message = json.loads(line.decode("utf-8"))
+                message = decode_line(line)
             except ValueError:  # also UnicodeDecodeError: not a line of the protocol
                 continue
-            if not isinstance(message, dict) or not isinstance(message.get("t"), str):
+            if not isinstance(message.get("t"), str):
                 continue
             if message["t"] == "refused":
                 why = message.get("why")

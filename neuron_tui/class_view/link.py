@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from neuron_tui.i18n import _
+from neuron_tui.json_lines import decode_line, encode_line
 
 #: Longest line the protocol allows (docs/class-protocol.md).
 MAX_LINE = 64 * 1024
@@ -63,7 +63,7 @@ class HubLink:
         if not self.connected:
             return False
         assert self._writer is not None
-        self._writer.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+        self._writer.write(encode_line(message))
         return True
 
     async def run(self) -> None:
@@ -82,7 +82,7 @@ class HubLink:
             return connect_problem(error, self.socket_path)
         self._writer = writer
         try:
-            writer.write(b'{"t":"hello","role":"teacher"}\n')
+            writer.write(encode_line({"t": "hello", "role": "teacher"}))
             await writer.drain()
             self.on_status("")
             while True:
@@ -93,9 +93,7 @@ class HubLink:
                 except asyncio.LimitOverrunError:
                     return _("the class server sent a line too long to read")
                 with contextlib.suppress(ValueError):
-                    message = json.loads(line)
-                    if isinstance(message, dict):
-                        self.on_message(message)
+                    self.on_message(decode_line(line))
         except OSError as error:
             return _("the connection to the class server broke ({error})").format(
                 error=error.strerror or error)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 
+from neuron_tui.json_lines import decode_line, encode_line
 from neuron_tui.serve.run_sockets import RunSocketError
 
 __all__ = [
@@ -41,10 +41,10 @@ async def read_message(reader: asyncio.StreamReader) -> dict[str, Any] | None:
         if not line.endswith(b"\n"):
             return None  # the end (a half line at the end is dropped)
         try:
-            message = json.loads(line)
-        except ValueError:  # not JSON, or not UTF-8: skipped, as unknown types are
+            message = decode_line(line)
+        except ValueError:  # not a JSON object, or not UTF-8: skipped, as unknown types are
             continue
-        if isinstance(message, dict) and isinstance(message.get("t"), str):
+        if isinstance(message.get("t"), str):
             return message
 
 
@@ -60,7 +60,7 @@ class Peer:
         if self.closed or self.writer.is_closing():
             self.closed = True
             return False
-        data = (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        data = encode_line(message)
         # A reader that stopped reading must not make the hub hold the class in memory.
         if self.writer.transport.get_write_buffer_size() + len(data) > MAX_BACKLOG:
             self.close()

@@ -116,8 +116,7 @@ def number(value: float, digits: int = 2, *, sign: bool = False, width: int = 0)
     ``sign`` always writes ``+`` or ``-``; ``width`` pads on the left (right-aligned),
     like ``f"{value:+{width}.{digits}f}"``.
     """
-    text = f"{value:{'+' if sign else ''}{width}.{digits}f}"
-    return text.replace(".", ",") if _language in _DECIMAL_COMMA else text
+    return decimal_mark(f"{value:{'+' if sign else ''}{width}.{digits}f}")
 
 
 def decimal_mark(text: str) -> str:

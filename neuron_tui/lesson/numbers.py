@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from neuron_tui.i18n import number
+from neuron_tui.i18n import decimal_mark
 
 
 def general(value: float, spec: str = "g") -> str:
     """`value` formatted with `spec` (``".4g"``, ``".3g"``, ``"g"``), with the language's
     decimal mark: ``general(0.631, ".4g")`` is "0.631" in English, "0,631" in Spanish."""
-    # number() knows the mark: its one decimal of 0 is "0.0" or "0,0".
-    return f"{value:{spec}}".replace(".", number(0.0, 1)[1])
+    return decimal_mark(f"{value:{spec}}")
 
 
 def listed(numbers: Iterable[str]) -> str:

@@ -19,15 +19,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from neuron_tui.glyphs import glyphs
-from neuron_tui.i18n import number
-
-
-def with_decimal_mark(text: str) -> str:
-    """`text`, a number Python wrote ("0.25"), with the language's decimal mark ("0,25").
-
-    For the formats `number` does not cover (a slider's own format, `:g`)."""
-    mark = number(0.0, 1)[1]
-    return text if mark == "." else text.replace(".", mark)
+from neuron_tui.i18n import decimal_mark
 
 
 @dataclass(frozen=True)
@@ -164,7 +156,7 @@ class Slider(Widget, can_focus=True):
 
     def formatted_value(self, value: float | None = None) -> str:
         """The value as the slider prints it, with the language's decimal mark."""
-        return with_decimal_mark(self.value_format.format(self.value if value is None else value))
+        return decimal_mark(self.value_format.format(self.value if value is None else value))
 
     def render(self) -> Content:
         chars = glyphs()

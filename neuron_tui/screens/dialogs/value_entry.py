@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from neuron_tui.i18n import _
+from neuron_tui.i18n import _, decimal_mark
 from neuron_tui.screens.dialogs.once import OnceDialog
-from neuron_tui.widgets.slider import Slider, with_decimal_mark
+from neuron_tui.widgets.slider import Slider
 from neuron_tui.widgets.still_input import StillInput
 
 #: Characters the box takes: any sensible number ("-12.5e-3") is far shorter.
@@ -23,7 +23,7 @@ MAX_VALUE_CHARACTERS = 24
 
 def limit(value: float) -> str:
     """A slider's end as a learner reads it: "-10", "0.001" ("0,001" in Spanish)."""
-    return with_decimal_mark(f"{value:g}")
+    return decimal_mark(f"{value:g}")
 
 
 def parse_value(text: str, minimum: float, maximum: float) -> tuple[float | None, str]:

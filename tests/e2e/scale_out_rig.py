@@ -44,6 +44,7 @@ from benchmarks.ptyharness import default_env
 from neuron_tui.process.identity import is_lesson
 from neuron_tui.process.procfs import cmdline, descendants
 from neuron_tui.serve.store import STORE_VARIABLE, ClassStore, LearnerRecord, open_store
+from tests.e2e.haproxy import haproxy_binary, haproxy_config, missing_haproxy
 from tests.pg_fixture import ThrowawayCluster
 from tests.pg_fixture import missing_reason as postgres_missing
 from tests.ports import unbound_ports
@@ -54,7 +55,6 @@ __all__ = [
     "Node",
     "RigError",
     "ScaleOutRig",
-    "haproxy_binary",
     "missing_reason",
 ]
 
@@ -66,43 +66,16 @@ SERVICE_PORTS = range(PORTS.start + 10, PORTS.stop)
 _LISTENING = re.compile(r"serving the lesson over SSH on (\S+):(\d+)")
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 
-HAPROXY_CONFIG = """\
-global
-    stats socket {stats} mode 600 level admin
-defaults
-    mode tcp
-    timeout connect 2s
-    timeout client 4h
-    timeout server 4h
-    timeout check 2s
-    # A node that refuses a connection (it has just died, and the checks have not seen
-    # it yet) is retried, and the last try goes to another node.
-    retries 2
-{redispatch}frontend lessons
-    bind 127.0.0.1:{front}
-    default_backend nodes
-backend nodes
-    balance leastconn
-    option tcp-check
-    tcp-check expect rstring ^SSH-2\\.0-
-    default-server send-proxy-v2 check-send-proxy check inter {inter} fall 2 rise 1
-{servers}
-"""
-
 
 class RigError(RuntimeError):
     """A piece of the rig did not start (the message says which, with its output)."""
 
 
-def haproxy_binary() -> str | None:
-    """HAProxy from Debian's package (in /usr/sbin, often not on a user's PATH), or None."""
-    return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
-
-
 def missing_reason() -> str | None:
     """Why the rig cannot run here (a binary is missing), or None when it can."""
-    if haproxy_binary() is None:
-        return "haproxy is not installed: apt-get install haproxy"
+    reason = missing_haproxy()
+    if reason is not None:
+        return reason
     if shutil.which("ssh") is None:
         return "the OpenSSH client is not installed: apt-get install openssh-client"
     return postgres_missing()
@@ -379,12 +352,11 @@ class ScaleOutRig:
         binary = haproxy_binary()
         assert binary is not None
         stats = self.folder / "haproxy.sock"
-        servers = "\n".join(f"    server {node.name} 127.0.0.1:{node.port}"
-                            for node in self.nodes)
         config = self.folder / "haproxy.cfg"
-        config.write_text(HAPROXY_CONFIG.format(
-            stats=stats, front=self.front, inter=self.check_interval,
-            servers=servers, redispatch="    option redispatch\n" if self.redispatch else ""))
+        config.write_text(haproxy_config(
+            self.front, [(node.name, node.port) for node in self.nodes], stats=stats,
+            stats_level="admin", connect="2s", idle="4h", inter=self.check_interval,
+            redispatch=self.redispatch))
         return Balancer(binary, config, stats)
 
     # ------------------------------------------------------------------ learners

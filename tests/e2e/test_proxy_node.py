@@ -10,7 +10,6 @@ reason, where haproxy is not installed.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
@@ -21,37 +20,17 @@ import pytest
 
 from benchmarks.ptyharness import PtyApp, default_env
 from tests.e2e.conftest import ServerProcess, ssh_options
+from tests.e2e.haproxy import haproxy_binary, haproxy_config, missing_haproxy
 from tests.ports import free_port as any_free_port
 
 #: This engineer's share of the machine's ports.
 PORTS = range(24200, 24240)
-HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
+HAPROXY = haproxy_binary()
 OPENING = "The neuron"
 START = 30.0
 
-CONFIG = """\
-global
-    stats socket {stats} mode 600 level user
-defaults
-    mode tcp
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-    timeout check 2s
-frontend lessons
-    bind 127.0.0.1:{front}
-    default_backend nodes
-backend nodes
-    balance leastconn
-    option tcp-check
-    tcp-check expect rstring ^SSH-2\\.0-
-    default-server send-proxy-v2 check-send-proxy check inter 200ms fall 2 rise 1
-    server node1 127.0.0.1:{node}
-"""
 
-pytestmark = pytest.mark.skipif(
-    HAPROXY is None, reason="haproxy is not installed (apt-get install haproxy)"
-)
+pytestmark = pytest.mark.skipif(HAPROXY is None, reason=str(missing_haproxy()))
 
 
 def free_port() -> int:
@@ -91,7 +70,7 @@ def test_learners_through_haproxy_are_seen_at_their_own_addresses(
     front = free_port()
     stats = tmp_path / "haproxy.sock"
     config = tmp_path / "haproxy.cfg"
-    config.write_text(CONFIG.format(stats=stats, front=front, node=node.port))
+    config.write_text(haproxy_config(front, [("node1", node.port)], stats=stats))
     balancer = subprocess.Popen([str(HAPROXY), "-db", "-f", str(config)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

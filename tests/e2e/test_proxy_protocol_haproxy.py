@@ -11,43 +11,26 @@ HAProxy must be refused. Skipped, with the reason, where haproxy is not installe
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from neuron_tui.serve.proxy_protocol import ProxyHeader, ProxyHeaderError, read_header
+from tests.e2e.haproxy import haproxy_binary, haproxy_config, missing_haproxy
 from tests.ports import free_ports as take_free_ports
 
 #: Ports of this test (the project's share of the machine for the scale-out work).
 PORTS = range(23950, 23990)
-HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
+HAPROXY = haproxy_binary()
 
-CONFIG = """\
-defaults
-    mode tcp
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout check 2s
-frontend lessons
-    bind 127.0.0.1:{front}
-    default_backend nodes
-backend nodes
-    balance leastconn
-    option tcp-check
-    tcp-check expect rstring ^SSH-2\\.0-
-    default-server send-proxy-v2 check-send-proxy check inter 200ms fall 2 rise 1
-    server node1 127.0.0.1:{node}
-"""
 
 
 def free_ports(count: int) -> list[int]:
     return take_free_ports(count, PORTS)
 
 
-@pytest.mark.skipif(HAPROXY is None, reason="haproxy is not installed (apt-get install haproxy)")
+@pytest.mark.skipif(HAPROXY is None, reason=str(missing_haproxy()))
 async def test_haproxy_sends_local_checks_and_the_clients_address(tmp_path: Path) -> None:
     seen: list[ProxyHeader | str] = []
     after: list[bytes] = []
@@ -70,7 +53,7 @@ async def test_haproxy_sends_local_checks_and_the_clients_address(tmp_path: Path
     node_port, front_port = free_ports(2)
     server = await asyncio.start_server(node, "127.0.0.1", node_port)
     config = tmp_path / "haproxy.cfg"
-    config.write_text(CONFIG.format(front=front_port, node=node_port))
+    config.write_text(haproxy_config(front_port, [("node1", node_port)], idle="30s"))
     balancer = subprocess.Popen([str(HAPROXY), "-db", "-f", str(config)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

@@ -39,11 +39,6 @@ def free_port() -> int:
     return any_free_port(PORTS)
 
 
-@pytest.fixture(autouse=True)
-def _no_store_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NEURON_TUI_STORE", raising=False)
-
-
 def host_key(path: Path, mode: int = 0o600) -> asyncssh.SSHKey:
     key = asyncssh.generate_private_key("ssh-ed25519")
     path.write_bytes(key.export_private_key())

@@ -24,18 +24,13 @@ import pytest
 
 from neuron_tui.lesson.content import load_content
 from neuron_tui.serve.hub import ClassHub
-from neuron_tui.serve.store import STORE_VARIABLE, open_store
+from neuron_tui.serve.store import open_store
 from neuron_tui.serve.store_presence import GONE_AFTER
 from tests.unit.serve.test_hub import Client, lesson, row, view
 
 QUIZ = load_content().quiz
 #: The repository's root (the other node's process imports neuron_tui from it).
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(autouse=True)
-def no_store_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(STORE_VARIABLE, raising=False)
 
 
 class Skew:

@@ -10,11 +10,9 @@ export` do, or two lesson nodes. The SQLite-only tests (file mode, WAL, locks) f
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,41 +22,15 @@ from neuron_tui.lesson.registry import LESSON
 from neuron_tui.serve.names import learner_file_name, learner_key
 from neuron_tui.serve.store import (
     DATABASE_NAME,
-    STORE_VARIABLE,
     ClassStore,
     Pacing,
     StoreError,
     open_store,
 )
 from neuron_tui.serve.store_sqlite import SqliteClassStore
+from tests.unit.serve.store_fixtures import Opener
 
 CHECKS = [check.id for page in LESSON.pages for check in page.self_checks]
-
-#: Opens a store on the test's database (the same one each call), closed after the test.
-Opener = Callable[[], ClassStore]
-
-
-@pytest.fixture(autouse=True)
-def no_store_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tests say which store they open; a $NEURON_TUI_STORE of the caller's is ignored."""
-    monkeypatch.delenv(STORE_VARIABLE, raising=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    """Opens the class store of the state folder `tmp_path`: its SQLite file, or one fresh
-    PostgreSQL database (every call opens the same one, as a restart or another node)."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
-    opened: list[ClassStore] = []
-
-    def opener() -> ClassStore:
-        opened.append(open_store(tmp_path, url))
-        return opened[-1]
-
-    yield opener
-    for each in opened:
-        with contextlib.suppress(Exception):  # most are closed by the test already
-            each.close()
 
 
 @pytest.fixture

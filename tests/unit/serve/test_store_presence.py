@@ -5,17 +5,14 @@ events between nodes with LISTEN/NOTIFY, including after a lost connection.
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 
-from neuron_tui.serve.store import STORE_VARIABLE, ClassStore, open_store
+from neuron_tui.serve.store import open_store
 from neuron_tui.serve.store_events import CHANNEL, RESYNC
 from neuron_tui.serve.store_presence import (
     FORGET_AFTER,
@@ -23,29 +20,7 @@ from neuron_tui.serve.store_presence import (
     NodeRecord,
     PresenceRecord,
 )
-
-Opener = Callable[[], ClassStore]
-
-
-@pytest.fixture(autouse=True)
-def no_store_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(STORE_VARIABLE, raising=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    """Opens the test's store (SQLite in tmp_path, or one fresh PostgreSQL database)."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
-    opened: list[ClassStore] = []
-
-    def opener() -> ClassStore:
-        opened.append(open_store(tmp_path, url))
-        return opened[-1]
-
-    yield opener
-    for each in opened:
-        with contextlib.suppress(Exception):
-            each.close()
+from tests.unit.serve.store_fixtures import Opener
 
 
 def node(name: str, heartbeat: float, sessions: int = 1) -> NodeRecord:

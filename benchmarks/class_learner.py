@@ -75,7 +75,9 @@ class Outcome:
 
     name: str
     first_screen_s: float | None = None
-    keys: list[tuple[str, float]] = field(default_factory=list)
+    #: (kind, key → screen ms, monotonic time the key was sent: the same clock in every
+    #: process, so the coordinator can line keys up with its run-queue samples).
+    keys: list[tuple[str, float, float]] = field(default_factory=list)
     actions: dict[str, float] = field(default_factory=dict)
     reached_quiz: bool = False
     burst_pressed_at: float | None = None
@@ -117,11 +119,12 @@ class Learner:
         """Send a key, wait for the text it causes; record and return key → screen in ms."""
         if _visible(self.app, expect):
             raise RuntimeError(f"{expect!r} already on screen before the key ({kind})")
+        sent_at = time.monotonic()
         sent = self.app.elapsed()
         self.app.send(data)
         shown = self.app.wait_for(expect, timeout=STEP_TIMEOUT)
         ms = (shown - sent) * 1000
-        self.out.keys.append((kind, ms))
+        self.out.keys.append((kind, ms, sent_at))
         return ms
 
     def action(self, name: str, data: bytes | str, done: re.Pattern[str]) -> float:

@@ -138,6 +138,7 @@ def run_class(learners: int, python: str, cwd: Path, stagger: float, fast: bool)
     raw: dict[str, Any] = {"learners": learners, "errors": []}
     with ssh_server(python, cwd, learners) as (server, port):
         sampler = class_probe.TreeSampler(server.pid).start()
+        queue_sampler = class_probe.QueueSampler().start()
         spread = stagger / (learners - 1) if learners > 1 else 0.0
         procs = [
             ctx.Process(
@@ -158,6 +159,7 @@ def run_class(learners: int, python: str, cwd: Path, stagger: float, fast: bool)
         idle_memory = class_probe.tree_memory(server.pid)
         cpu0 = (class_probe.tree_cpu(server.pid), class_probe.machine_busy(), _self_cpu())
         load0 = class_probe.load_average()
+        pressure0 = class_probe.cpu_pressure_us()
         everyone0 = class_probe.cpu_by_process()
         wall0 = time.monotonic()
         start_base.value = wall0 + 0.2
@@ -174,6 +176,9 @@ def run_class(learners: int, python: str, cwd: Path, stagger: float, fast: bool)
         except threading.BrokenBarrierError:
             raw["errors"].append("a learner never reached a meeting point (barrier broken)")
         raw["wall_s"] = time.monotonic() - wall0
+        pressure1 = class_probe.cpu_pressure_us()
+        if pressure0 is not None and pressure1 is not None:
+            raw["cpu_pressure_s"] = (pressure1 - pressure0) / 1e6
         # Paid once, before anyone connects (imports, a preloaded fork server): not per learner.
         raw["server_start_cpu_s"] = cpu0[0]
         raw["server_cpu_s"] = class_probe.tree_cpu(server.pid) - cpu0[0]
@@ -197,6 +202,7 @@ def run_class(learners: int, python: str, cwd: Path, stagger: float, fast: bool)
                 proc.terminate()
                 proc.join(5)
         sampler.stop()
+        queue_sampler.stop()
         raw["load"]["max"] = sampler.load_max
         raw["idle_server"] = idle_memory.__dict__
         raw["peak_pss_kib"] = sampler.peak_pss_kib
@@ -208,6 +214,11 @@ def run_class(learners: int, python: str, cwd: Path, stagger: float, fast: bool)
                 phase: class_probe.cpu_between(sampler.samples, began, ended)
                 for (phase, began), (_, ended) in zip(marks, marks[1:], strict=False)
             }
+        for outcome in outcomes:  # the run queue while each key waited for its screen
+            outcome["keys_runnable"] = [
+                queue_sampler.mean_between(sent, sent + ms / 1000)
+                for _, ms, sent in outcome["keys"]
+            ]
         raw["outcomes"] = sorted(outcomes, key=lambda o: o["name"])
     return raw
 

@@ -184,3 +184,60 @@ class TreeSampler:
     def peak_processes(self) -> int:
         """Most processes seen in the tree at once."""
         return max((s.processes for s in self.samples), default=0)
+
+
+def runnable_tasks() -> int:
+    """Tasks running or waiting for a CPU now (``/proc/loadavg``), not counting the reader."""
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        running = fh.read().split()[3].split("/")[0]
+    return max(0, int(running) - 1)
+
+
+def cpu_pressure_us() -> int | None:
+    """Microseconds any task has waited for a CPU since boot (PSI ``some``), None without PSI."""
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as fh:
+            some = fh.readline().split()
+    except OSError:
+        return None
+    return int(some[-1].removeprefix("total="))
+
+
+@dataclass
+class QueueSampler:
+    """Counts the machine's runnable tasks every ``interval`` s in a thread.
+
+    A key waits for a CPU whenever more tasks are runnable than there are CPUs: lining
+    every key up with the run queue during its wait shows how much of its latency is
+    queueing behind other work rather than its own cost.
+    """
+
+    interval: float = 0.05
+    samples: list[tuple[float, int]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> QueueSampler:
+        """Start sampling in a daemon thread."""
+        self._thread = threading.Thread(target=self._run, name="queue-sampler", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop sampling and wait for the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.monotonic(), runnable_tasks()))
+            self._stop.wait(self.interval)
+
+    def mean_between(self, start: float, end: float) -> float | None:
+        """The mean runnable count over samples in [start, end] (the nearest one if none)."""
+        inside = [count for t, count in self.samples if start <= t <= end]
+        if inside:
+            return sum(inside) / len(inside)
+        nearest = min(self.samples, key=lambda sample: abs(sample[0] - start), default=None)
+        return None if nearest is None else float(nearest[1])

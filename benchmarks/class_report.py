@@ -44,8 +44,8 @@ def summarise(raw: dict[str, Any], cpus: int) -> dict[str, Any]:
     """The figures of one class (every time in its own unit: ms for keys, s otherwise)."""
     outcomes: list[dict[str, Any]] = raw.get("outcomes", [])
     learners = raw["learners"]
-    keys = [ms for o in outcomes for _, ms in o["keys"]]
-    kinds = sorted({kind for o in outcomes for kind, _ in o["keys"]})
+    keys = [ms for o in outcomes for _, ms, _ in o["keys"]]
+    kinds = sorted({kind for o in outcomes for kind, _, _ in o["keys"]})
     clients = sum(o["client_cpu_s"] for o in outcomes)
     other = raw["machine_busy_s"] - raw["server_cpu_s"] - clients - raw["harness_cpu_s"]
     capacity = raw["wall_s"] * cpus
@@ -59,10 +59,10 @@ def summarise(raw: dict[str, Any], cpus: int) -> dict[str, Any]:
         "key_to_screen_ms": _spread(keys),
         # Keys that change the screen they are pressed on (not a new part's screen).
         "key_to_screen_ms_in_page": _spread(
-            [ms for o in outcomes for kind, ms in o["keys"] if kind != "nav"]
+            [ms for o in outcomes for kind, ms, _ in o["keys"] if kind != "nav"]
         ),
         "key_to_screen_ms_by_kind": {
-            kind: _spread([ms for o in outcomes for k, ms in o["keys"] if k == kind])
+            kind: _spread([ms for o in outcomes for k, ms, _ in o["keys"] if k == kind])
             for kind in kinds
         },
         "first_screen_s": _spread([o["first_screen_s"] for o in outcomes if o["first_screen_s"]]),
@@ -95,10 +95,31 @@ def summarise(raw: dict[str, Any], cpus: int) -> dict[str, Any]:
             "other_share_of_machine": round(other / capacity, 3) if capacity else None,
         },
         "load_average_1min": raw["load"],
+        # Share of the run during which some task waited for a CPU (Linux PSI), and key →
+        # screen by how many tasks were runnable while the key waited: queueing, not cost.
+        "cpu_pressure_share": (round(raw["cpu_pressure_s"] / raw["wall_s"], 3)
+                               if raw.get("cpu_pressure_s") is not None else None),
+        "key_to_screen_ms_by_runnable": _by_runnable(outcomes, cpus),
         "busiest_other_processes": raw.get("busiest_others", []),
         "server_cpu_s_by_phase_one_learner": raw.get("phase_cpu_s"),
         "per_learner": outcomes,
     }
+
+
+def _by_runnable(outcomes: Sequence[dict[str, Any]], cpus: int) -> dict[str, Any]:
+    """Key → screen grouped by the mean runnable tasks during the key's wait, per CPU:
+    up to 1 a CPU (nobody waits), up to 2, up to 4, more."""
+    bands = {"≤ 1 per CPU": 1.0, "≤ 2 per CPU": 2.0, "≤ 4 per CPU": 4.0, "> 4 per CPU": None}
+    grouped: dict[str, list[float]] = {band: [] for band in bands}
+    for outcome in outcomes:
+        for (_, ms, _), runnable in zip(outcome["keys"], outcome.get("keys_runnable", []),
+                                        strict=False):
+            if runnable is None:
+                continue
+            per_cpu = runnable / cpus
+            band = next(name for name, top in bands.items() if top is None or per_cpu <= top)
+            grouped[band].append(ms)
+    return {band: _spread(values) for band, values in grouped.items()}
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -143,7 +164,7 @@ def table(runs: Sequence[dict[str, Any]]) -> str:
         "targets at N = 30: key p95 ≤ 100 ms, p99 ≤ 250 ms; first screen p95 ≤ 1 s; burst ≤ 3 s; "
         "peak PSS ≤ 1.5 GiB.",
     ]
-    lines += ["", kinds_table(runs)]
+    lines += ["", kinds_table(runs), "", queue_table(runs)]
     for run in runs:
         for error in run["errors"][:5]:
             lines.append(f"N={run['learners']}: {error.splitlines()[0]}")
@@ -167,6 +188,27 @@ def kinds_table(runs: Sequence[dict[str, Any]]) -> str:
     lines.append(
         "ms; nav: a part's title bar after n, Enter or a number key (a new screen); "
         "in-page: every key but nav"
+    )
+    return "\n".join(lines)
+
+
+def queue_table(runs: Sequence[dict[str, Any]]) -> str:
+    """Key → screen by the run queue during each key's wait: count and p50 / p95 ms."""
+    bands = ("≤ 1 per CPU", "≤ 2 per CPU", "≤ 4 per CPU", "> 4 per CPU")
+    lines = [f"{'N':>3} {'CPU wait':>8} " + " ".join(f"{band:>20}" for band in bands)]
+    for run in runs:
+        pressure = run.get("cpu_pressure_share")
+        cells = []
+        for band in bands:
+            spread = run.get("key_to_screen_ms_by_runnable", {}).get(band)
+            text = (f"{spread['count']}: {_fmt(spread['p50'])} / {_fmt(spread['p95'])}"
+                    if spread and spread["count"] else "—")
+            cells.append(f"{text:>20}")
+        wait = f"{100 * pressure:.0f}%" if pressure is not None else "—"
+        lines.append(f"{run['learners']:>3} {wait:>8} " + " ".join(cells))
+    lines.append(
+        "keys by runnable tasks per CPU while they waited (count: p50 / p95 ms); CPU wait: "
+        "share of the run some task waited for a CPU (PSI)"
     )
     return "\n".join(lines)
 

@@ -41,7 +41,7 @@ def test_quick_class_walks_every_learner_to_the_quiz(ssh_client: str, tmp_path: 
     # Every learner pressed every key of the walk and each one drew what it should.
     keys_each = {len(learner["keys"]) for learner in run["per_learner"]}
     assert keys_each == {len(next(iter(run["per_learner"]))["keys"])}
-    assert all(ms > 0 for learner in run["per_learner"] for _, ms in learner["keys"])
+    assert all(ms > 0 for learner in run["per_learner"] for _, ms, _ in learner["keys"])
     key = run["key_to_screen_ms"]
     assert 0 < key["p50"] <= key["p95"] <= key["p99"] <= key["max"]
     assert {"slider01", "slider02", "nav", "quiz"} <= set(run["key_to_screen_ms_by_kind"])

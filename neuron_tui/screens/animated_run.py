@@ -9,6 +9,12 @@ A run is paced by wall time, not by ticks: frame k is due `k × frame_seconds` a
 the start (a monotonic clock). When the machine is busy and a tick comes late, the
 tick takes every frame that is due by now and draws only the last of them, so a run
 lasts about as long as it would unloaded and its last frame always shows the end.
+
+A run also yields to a busy machine: after each frame it reads how contended the CPUs
+were since the last one (`neuron_tui.process.pressure`, Linux PSI) and, when tasks
+were waiting, rests up to `REST_FRAMES` frames before it draws again (the frames due
+meanwhile are dropped). Under `serve` a class of animating lessons then leaves CPU for
+the learners pressing keys; alone on a quiet machine, nothing changes.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any, Protocol
 from textual.timer import Timer
 
 from neuron_tui.i18n import N_
+from neuron_tui.process.pressure import CpuPressure
 from neuron_tui.widgets.keybar import KeyBar, KeyHint
 
 
@@ -39,6 +46,14 @@ class RunPage(Protocol):
 RUNNING_HINTS: list[KeyHint] = [(N_("any key"), N_("stop"))]
 #: At most 20 frames a second: smooth locally, cheap over SSH.
 DEFAULT_FRAME_SECONDS = 1 / 20
+#: Below this CPU contention (share of time some task waited) a run never rests.
+BUSY_SHARE = 0.1
+#: At full contention a run rests this many frames after each frame it draws (so at
+#: 20 frames a second it draws about 3.3 a second), a little less the less contended.
+REST_FRAMES = 5.0
+
+#: Contention since the last reading, 0 to 1, or None when unknown.
+Pressure = Callable[[], float | None]
 
 
 class StopReason(enum.Enum):
@@ -93,6 +108,8 @@ class AnimatedRun:
             coalesce into one rebuild a refresh).
         draw: redraws the run as it is now (required with `skip`).
         clock: monotonic seconds (tests give a fake clock).
+        pressure: the machine's CPU contention since the last call (default: Linux PSI;
+            tests give their own, or `lambda: None` for none).
     """
 
     def __init__(
@@ -105,6 +122,7 @@ class AnimatedRun:
         skip: Callable[[], bool] | None = None,
         draw: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        pressure: Pressure | None = None,
     ) -> None:
         if (skip is None) != (draw is None):
             raise ValueError("AnimatedRun needs both `skip` and `draw`, or neither")
@@ -115,8 +133,11 @@ class AnimatedRun:
         self.skip = skip
         self.draw = draw
         self.pacer = FramePacer(frame_seconds, clock)
+        self.pressure: Pressure = pressure or CpuPressure(clock=clock).share
         #: Frames dropped (taken without being drawn) since the run started.
         self.dropped = 0
+        #: No frame is drawn before this time (the run rests for a busy machine).
+        self.resting_until = 0.0
         self._timer: Timer | None = None
 
     @property
@@ -130,6 +151,8 @@ class AnimatedRun:
             return
         self.pacer.start()
         self.dropped = 0
+        self.resting_until = 0.0
+        self.pressure()  # the first reading only marks where the next one counts from
         self._timer = self.screen.set_animation(self.frame_seconds, self._tick)
         self._show_hints(RUNNING_HINTS)
 
@@ -154,8 +177,8 @@ class AnimatedRun:
 
     def _tick(self) -> None:
         """Take every frame due by now; draw only the last (the end, if it came)."""
-        if self._timer is None:
-            return
+        if self._timer is None or self.pacer.clock() < self.resting_until:
+            return  # resting: the frames due meanwhile are dropped at the next drawn tick
         owed = self.pacer.owed()
         if owed == 0:
             return  # ahead of time (a low-bandwidth tick's repeat): nothing is due yet
@@ -173,6 +196,16 @@ class AnimatedRun:
             over = self.frame()
         if over:
             self.stop(StopReason.FINISHED)
+        else:
+            self._rest_if_busy()
+
+    def _rest_if_busy(self) -> None:
+        """After a frame: rest in proportion to how contended the CPUs were lately."""
+        share = self.pressure()
+        if share is None or share < BUSY_SHARE:
+            self.resting_until = 0.0
+            return
+        self.resting_until = self.pacer.clock() + self.frame_seconds * REST_FRAMES * share
 
     def _show_hints(self, hints: list[KeyHint]) -> None:
         if self.screen.is_mounted:

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from neuron_tui.screens.animated_run import AnimatedRun, FramePacer, StopReason
+from neuron_tui.screens.animated_run import (
+    BUSY_SHARE,
+    REST_FRAMES,
+    AnimatedRun,
+    FramePacer,
+    StopReason,
+)
 
 FRAME = 0.05
 
@@ -74,10 +80,16 @@ class Run:
         return over
 
 
+def no_pressure() -> float | None:
+    """A machine that says nothing of its contention (as without PSI)."""
+    return None
+
+
 def animated(run: Run, clock: FakeClock, *, split: bool = True) -> tuple[AnimatedRun, FakePage]:
     page = FakePage()
     options: dict[str, Any] = {"skip": run.skip, "draw": run.draw} if split else {}
-    animation = AnimatedRun(page, run.frame, run.stops.append, FRAME, clock=clock, **options)
+    animation = AnimatedRun(page, run.frame, run.stops.append, FRAME, clock=clock,
+                            pressure=no_pressure, **options)
     animation.start()
     return animation, page
 
@@ -158,7 +170,8 @@ def test_a_busy_machine_never_makes_a_run_much_longer(tick_every: float) -> None
 
 def test_run_to_end_draws_every_frame_without_the_clock() -> None:
     clock, run = FakeClock(), Run(7)
-    animation = AnimatedRun(FakePage(), run.frame, run.stops.append, FRAME, clock=clock)
+    animation = AnimatedRun(FakePage(), run.frame, run.stops.append, FRAME, clock=clock,
+                            pressure=no_pressure)
     animation.run_to_end()
     assert run.drawn == list(range(1, 8))
     assert run.stops == [StopReason.FINISHED]
@@ -179,3 +192,51 @@ def test_the_pacer_counts_from_its_start() -> None:
     pacer.taken = 3
     clock.now += 0.01
     assert pacer.owed() == 0
+
+
+def busy(share: float) -> Callable[[], float | None]:
+    """A machine whose CPUs are always this contended."""
+    return lambda: share
+
+
+def rested(run: Run, clock: FakeClock, share: float) -> tuple[AnimatedRun, FakePage]:
+    page = FakePage()
+    animation = AnimatedRun(page, run.frame, run.stops.append, FRAME, clock=clock,
+                            skip=run.skip, draw=run.draw, pressure=busy(share))
+    animation.start()
+    return animation, page
+
+
+def test_a_contended_machine_gets_fewer_frames_and_the_run_still_ends_on_time() -> None:
+    frames = 60
+    clock, run = FakeClock(), Run(frames)
+    animation, page = rested(run, clock, 1.0)
+    start = clock.now
+    while animation.running:
+        tick_at(page, clock, FRAME)
+    took = clock.now - start
+    assert run.position == frames and run.drawn[-1] == frames  # the true end, drawn
+    # One frame drawn, then about REST_FRAMES ticks of rest: a sixth of the frames.
+    assert len(run.drawn) <= frames / (1 + REST_FRAMES) + 2
+    assert took <= frames * FRAME + (REST_FRAMES + 1) * FRAME + 1e-9
+
+
+def test_a_lightly_contended_machine_rests_in_proportion() -> None:
+    drawn = {}
+    for share in (0.3, 0.9):
+        clock, run = FakeClock(), Run(60)
+        animation, page = rested(run, clock, share)
+        while animation.running:
+            tick_at(page, clock, FRAME)
+        drawn[share] = len(run.drawn)
+    assert 60 / (1 + REST_FRAMES) < drawn[0.9] < drawn[0.3] < 60
+
+
+@pytest.mark.parametrize("share", [0.0, BUSY_SHARE / 2, None])
+def test_a_quiet_machine_or_one_without_pressure_information_draws_every_frame(
+        share: float | None) -> None:
+    clock, run = FakeClock(), Run(12)
+    animation, page = rested(run, clock, share)  # type: ignore[arg-type]
+    while animation.running:
+        tick_at(page, clock, FRAME)
+    assert run.drawn == list(range(1, 13))

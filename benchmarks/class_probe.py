@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Self
 
 from neuron_tui.process import procfs
 
@@ -137,24 +138,22 @@ def cpu_between(samples: list[TreeMemory], start: float, end: float) -> float | 
     return None if first is None or last is None else last - first
 
 
-@dataclass
-class TreeSampler:
-    """Samples a tree's memory and the load average every ``interval`` s in a thread.
+class Sampler:
+    """Calls :meth:`sample` every ``interval`` s in a daemon thread, from start to stop."""
 
-    Peaks are of the summed tree, sample by sample (not a sum of per-process
-    peaks), so they are what the machine had to hold at one moment.
-    """
+    interval = 0.5
 
-    root: int
-    interval: float = 0.5
-    samples: list[TreeMemory] = field(default_factory=list)
-    load_max: float = 0.0
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def start(self) -> TreeSampler:
+    def sample(self) -> None:
+        """Take one sample (subclasses)."""
+        raise NotImplementedError
+
+    def start(self) -> Self:
         """Start sampling in a daemon thread."""
-        self._thread = threading.Thread(target=self._run, name="tree-sampler", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
         self._thread.start()
         return self
 
@@ -166,9 +165,27 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append(tree_memory(self.root))
-            self.load_max = max(self.load_max, load_average()[0])
+            self.sample()
             self._stop.wait(self.interval)
+
+
+class TreeSampler(Sampler):
+    """Samples a tree's memory and the load average every 0.5 s in a thread.
+
+    Peaks are of the summed tree, sample by sample (not a sum of per-process
+    peaks), so they are what the machine had to hold at one moment.
+    """
+
+    def __init__(self, root: int) -> None:
+        super().__init__()
+        self.root = root
+        self.samples: list[TreeMemory] = []
+        self.load_max = 0.0
+
+    def sample(self) -> None:
+        """The tree's memory and CPU now, and the load average's peak so far."""
+        self.samples.append(tree_memory(self.root))
+        self.load_max = max(self.load_max, load_average()[0])
 
     @property
     def peak_pss_kib(self) -> int:
@@ -203,36 +220,23 @@ def cpu_pressure_us() -> int | None:
     return int(some[-1].removeprefix("total="))
 
 
-@dataclass
-class QueueSampler:
-    """Counts the machine's runnable tasks every ``interval`` s in a thread.
+class QueueSampler(Sampler):
+    """Counts the machine's runnable tasks every 50 ms in a thread.
 
     A key waits for a CPU whenever more tasks are runnable than there are CPUs: lining
     every key up with the run queue during its wait shows how much of its latency is
     queueing behind other work rather than its own cost.
     """
 
-    interval: float = 0.05
-    samples: list[tuple[float, int]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    interval = 0.05
 
-    def start(self) -> QueueSampler:
-        """Start sampling in a daemon thread."""
-        self._thread = threading.Thread(target=self._run, name="queue-sampler", daemon=True)
-        self._thread.start()
-        return self
+    def __init__(self) -> None:
+        super().__init__()
+        self.samples: list[tuple[float, int]] = []
 
-    def stop(self) -> None:
-        """Stop sampling and wait for the thread."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append((time.monotonic(), runnable_tasks()))
-            self._stop.wait(self.interval)
+    def sample(self) -> None:
+        """The runnable tasks now, with the time."""
+        self.samples.append((time.monotonic(), runnable_tasks()))
 
     def mean_between(self, start: float, end: float) -> float | None:
         """The mean runnable count over samples in [start, end] (the nearest one if none)."""

@@ -73,6 +73,22 @@ def plot_cells(plot: Any) -> tuple[list[list[str]], list[list[tuple[Any, Any, An
     return markers, colours
 
 
+def plot_canvas_area(plot: Any) -> tuple[int, int, int, int]:
+    """The plot area (inside the axes) of the `Plot` last built by `plot_cells`: first
+    column, the column after the last, first row, the row after the last, rows counted
+    from the bottom. plotext 5 keeps it only in its matrix's `Cols_canvas`/`Rows_canvas`."""
+    matrix = plot.monitor.matrix
+    columns, rows = matrix.Cols_canvas, matrix.Rows_canvas
+    return columns.start, columns.stop, rows.start, rows.stop
+
+
+def plot_marker_tables() -> tuple[dict[str, str], dict[tuple[int, ...], str]]:
+    """plotext 5's marker names → characters, and braille dot patterns → characters
+    (the private `_utility.marker_codes` and `braille_codes` its build looks up)."""
+    utility = importlib.import_module("plotext._utility")
+    return dict(utility.marker_codes), dict(utility.braille_codes)
+
+
 def plot_cell_codes(colours: tuple[Any, Any, Any]) -> str:
     """The ANSI codes plotext writes before a run of cells of these `plot_cells` colours.
 

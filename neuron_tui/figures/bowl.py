@@ -108,6 +108,11 @@ class BowlFigure:
         return self.limits[0] != VIEWS[0].limits
 
     @cached_property
+    def shown_path(self) -> tuple[list[float], list[float]]:
+        """The path's w₁ and w₂ as the map draws them (finite, clipped to the map)."""
+        return _finite_path(self.path, self.limits)
+
+    @cached_property
     def key(self) -> tuple[object, ...]:
         """Equal for two figures that draw the same, different when any input differs."""
         return ("bowl", self.shading.key, self._path_key(), self.glyph_set, self.tick_step)
@@ -118,7 +123,7 @@ class BowlFigure:
         marks hide them. Steps within one dot, or under the dot of now, draw nothing new."""
         if self.canvas is None:
             return digest(np.asarray(self.path, dtype=float))
-        w1s, w2s = _finite_path(self.path, self.limits)
+        w1s, w2s = self.shown_path
         (w1_limits, w2_limits), (columns, rows) = self.limits, self.canvas
         per_cell = dots_per_cell(self.glyph_set.line_marker)
         marks = canvas_points(w1s[:1] + w1s[-1:], w2s[:1] + w2s[-1:], w1_limits, w2_limits,
@@ -139,7 +144,7 @@ class BowlFigure:
         plot.xticks(whole_ticks(w1_limits, self.tick_step))
         plot.yticks(whole_ticks(w2_limits, self.tick_step))
         draw_shading(plot, self.shading, chars)
-        w1s, w2s = _finite_path(self.path, self.limits)
+        w1s, w2s = self.shown_path
         if len(w1s) > 1:
             line = w1s, w2s
             if self.canvas is not None:  # the same dots from fewer points (see `thinned`)

@@ -3,10 +3,10 @@
 plotext places every point on its canvas grid before it draws: cells for one-character
 markers, braille dots (2 × 4 a cell) for lines. Two figures whose points land on the
 same grid draw the same, so a figure keyed by its grid points is rebuilt only when
-what it shows changes (a plotext build is most of an animation frame's CPU). These
-functions follow plotext 5's own formulas (`plotext._utility.get_matrix_data`,
-`get_line`, `hd_group`); tests/unit/test_canvas_keys.py checks that equal keys draw
-equal figures.
+what it shows changes. These functions follow plotext 5's own formulas
+(`plotext._utility.get_matrix_data`, `get_line`, `hd_group`; vectorised in
+`neuron_tui.figures.placement`, which the fast drawing path shares);
+tests/unit/test_canvas_keys.py checks that equal keys draw equal figures.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 from textual_plotext.plot import Plot
 
 from neuron_tui.compat import plot_cells, plot_tick_labels, set_plot_size
+from neuron_tui.figures.placement import bins, line_points
 from neuron_tui.i18n import decimal_mark
 
 Limits = tuple[float, float]
@@ -35,12 +37,19 @@ def dots_per_cell(line_marker: str) -> tuple[int, int]:
 def canvas_points(xs: Sequence[float], ys: Sequence[float], xlim: Limits, ylim: Limits,
                   columns: int, rows: int) -> list[Point]:
     """Where plotext puts each point on a canvas of `columns` × `rows` bins (its own
-    formula, with Python's `round` as it has: NumPy's rounds differently at ties)."""
-    def bins(values: Sequence[float], limits: Limits, count: int) -> list[int]:
-        low, high = limits
-        return [math.floor(round(0.5 + (count - 1) * (value - low) / (high - low), 8))
-                for value in values]
-    return list(zip(bins(xs, xlim, columns), bins(ys, ylim, rows), strict=True))
+    formula, with Python's `round` as it has: see `placement.bins`)."""
+    column_bins = bins(np.asarray(xs, dtype=float), xlim, columns)
+    row_bins = bins(np.asarray(ys, dtype=float), ylim, rows)
+    if column_bins is None or row_bins is None:  # absurdly far off: plotext's own loop
+        return list(zip(_python_bins(xs, xlim, columns), _python_bins(ys, ylim, rows),
+                        strict=True))
+    return list(zip(column_bins.tolist(), row_bins.tolist(), strict=True))
+
+
+def _python_bins(values: Sequence[float], limits: Limits, count: int) -> list[int]:
+    low, high = limits
+    return [math.floor(round(0.5 + (count - 1) * (value - low) / (high - low), 8))
+            for value in values]
 
 
 def thinned(xs: list[float], ys: list[float], xlim: Limits, ylim: Limits, columns: int,
@@ -58,7 +67,11 @@ def line_dots(points: Sequence[Point]) -> set[Point]:
     as evenly spaced dots, truncated to whole bins, and the last point."""
     if not points:
         return set()
-    dots = {points[-1]}
+    xs, ys = np.array(points, dtype=np.int64).T
+    drawn = line_points(xs, ys)
+    if drawn is not None:
+        return set(zip(drawn[0].tolist(), drawn[1].tolist(), strict=True))
+    dots = {points[-1]}  # a line too long to vectorise: plotext's own loop
     for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
         count = max(abs(x1 - x0), abs(y1 - y0)) + 1
         if count == 1:

@@ -6,10 +6,13 @@ slider step at 80×24. PlotView rebuilds the figure only when its inputs change
 asks Textual to repaint only the lines that differ. Rebuilds are coalesced: many
 changes before the next rebuild cost one rebuild.
 
-CPU matters as much as bytes (a class shares one server): PlotView reads plotext's
-cells (`compat.plot_cells`) instead of writing them as ANSI text and parsing that back,
-turns only lines not already on screen into strips (`_row_strip`), and keeps the last
-few figures built (`RECENT_FIGURES`).
+CPU matters as much as bytes (a class shares one server): PlotView records what a
+figure draws and puts its points, lines and text on axes plotext built once for that
+size (`neuron_tui.figures.raster`: the same cells as plotext's own build, a fraction of
+its CPU), and lets plotext build the whole figure for anything that path does not
+cover. It reads plotext's cells (`compat.plot_cells`) instead of writing them as ANSI
+text and parsing that back, turns only lines not already on screen into strips
+(`_row_strip`), and keeps the last few figures built (`RECENT_FIGURES`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Hashable
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from rich.console import Console
 from rich.segment import Segment
@@ -31,6 +34,8 @@ from textual.widget import Widget
 from textual_plotext.plot import Plot
 
 from neuron_tui.compat import plot_cell_codes, plot_cells, set_plot_size
+from neuron_tui.figures.raster import scene_cells
+from neuron_tui.figures.recording import Recording
 from neuron_tui.glyphs import glyphs
 
 #: plotext frames its plots with box drawing; ASCII terminals get these instead.
@@ -177,21 +182,34 @@ class PlotView(Widget):
         return rows, shown
 
     def _draw_rows(self, width: int, height: int) -> list[Row]:
-        """Draw the figure with plotext at this size: its cells, one `Row` a line."""
+        """The figure's cells at this size, one `Row` a line: its layers put on axes plotext
+        built once (`figures.raster`), or, for what that does not cover, plotext's build."""
         assert self._draw is not None
+        recording = Recording()
+        # A Recording takes every call a figure makes on a Plot (see figures.recording).
+        self._draw(cast(Plot, recording))
+        cells = scene_cells(recording, width, height)
+        if cells is None:  # not a figure the fast path draws: plotext builds it all
+            cells = self._build_cells(recording, width, height)
+        markers, colours = cells
+        if not glyphs().unicode:
+            markers = [[char.translate(ASCII_FRAME) for char in chars] for chars in markers]
+        return [(tuple(chars), tuple(looks))
+                for chars, looks in zip(markers[:height], colours[:height], strict=True)]
+
+    def _build_cells(self, recording: Recording, width: int, height: int
+                     ) -> tuple[list[list[str]], list[list[tuple[Any, Any, Any]]]]:
+        """The recorded figure built by plotext itself, every cell."""
         plot = self._plot
         plot.theme("clear")  # the figure is empty: cleared after the last build
         set_plot_size(plot, width, height)
-        self._draw(plot)
-        markers, colours = plot_cells(plot)
+        recording.replay(plot)
+        cells = plot_cells(plot)
         # plotext keeps the whole figure (canvas matrices, data lists) until the next
         # draw; only the rows are needed, so give that memory back now (every part's
         # plots would otherwise hold theirs for the whole lesson).
         plot.clear_figure()
-        if not glyphs().unicode:
-            markers = [[char.translate(ASCII_FRAME) for char in chars] for chars in markers]
-        return [(tuple(chars), tuple(cells))
-                for chars, cells in zip(markers[:height], colours[:height], strict=True)]
+        return cells
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -165,6 +165,33 @@ def test_plot_tick_labels_are_the_labels_plotext_writes() -> None:
     assert all(label in plain for label in labels), upstream("plotext")
 
 
+def test_plot_canvas_area_is_where_plotext_puts_data() -> None:
+    plot = Plot()
+    plot.theme("clear")
+    compat.set_plot_size(plot, 30, 10)
+    plot.xlim(0.0, 1.0)
+    plot.ylim(0.0, 1.0)
+    plot.scatter([0.0, 1.0], [0.0, 1.0], marker="@")  # the area's two far corners
+    markers, _ = compat.plot_cells(plot)
+    left, right, bottom, top = compat.plot_canvas_area(plot)
+    rows = len(markers)
+    assert markers[rows - 1 - bottom][left] == "@", upstream("plotext")
+    assert markers[rows - top][right - 1] == "@", upstream("plotext")
+
+
+def test_plot_marker_tables_are_the_ones_plotext_draws_with() -> None:
+    names, braille = compat.plot_marker_tables()
+    plot = Plot()
+    compat.set_plot_size(plot, 12, 6)
+    plot.xlim(0.0, 1.0)
+    plot.ylim(0.0, 1.0)
+    plot.scatter([0.5], [0.5], marker="dot")
+    plot.scatter([0.0], [0.0], marker="braille")  # the bottom-left dot of a cell
+    plain = "".join("".join(row) for row in compat.plot_cells(plot)[0])
+    assert names["dot"] in plain, upstream("plotext")
+    assert braille[(0, 0, 0, 0, 0, 0, 1, 0)] in plain, upstream("plotext")
+
+
 def test_asyncssh_connection_keeps_its_transport() -> None:
     source = inspect.getsource(asyncssh.connection.SSHConnection)
     assert "self._transport" in source, (
@@ -214,7 +241,8 @@ def test_transport_backlog_reads_the_buffer() -> None:
 PRIVATES = ("_filters", "_fatal_error", "_close_messages_no_wait", "_compositor",
             "_notifications", "_set_size", "_transport", "_option_string_actions",
             "_get_terminal_size", "_set_sizes", "_build_matrix", "_get_renders",
-            "_dirty_regions", "get_labels")
+            "_dirty_regions", "get_labels", "Cols_canvas", "Rows_canvas", "marker_codes",
+            "braille_codes")
 
 
 def test_no_other_module_touches_a_library_private() -> None:

@@ -88,6 +88,22 @@ def test_strips_from_cells_are_rich_parsing_plotexts_text(glyph_set: GlyphSet,
     assert styled > 50  # colour runs really are compared
 
 
+def test_a_figure_the_fast_path_does_not_cover_is_built_by_plotext() -> None:
+    def draw(plot: Plot) -> None:
+        plot.xlim(0.0, 3.0)
+        plot.ylim(0.0, 3.0)
+        plot.xticks([0.0, 3.0])
+        plot.yticks([0.0, 3.0])
+        plot.bar([1.0, 2.0], [2.0, 1.0], color=(200, 10, 10))  # bars: plotext's own
+
+    view = PlotView()
+    view._draw = draw
+    markers, colours = plot_cells(drawn(draw))
+    assert view._draw_rows(*SIZE) == [(tuple(chars), tuple(looks)) for chars, looks
+                                      in zip(markers, colours, strict=True)]
+    assert any((200, 10, 10) in look for row in colours for look in row)
+
+
 def test_plot_cells_are_what_plotext_builds_top_row_first() -> None:
     markers, colours = plot_cells(drawn(drawings(UNICODE)[0]))
     text = drawn(drawings(UNICODE)[0]).build()
@@ -103,13 +119,13 @@ class OneView(App[None]):
 
 async def test_a_figure_shown_again_is_not_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
     builds: list[int] = []
-    original = plot_view.plot_cells
+    original = plot_view.scene_cells
 
-    def counting_build(plot: Plot) -> object:
+    def counting_build(*args: object) -> object:  # every drawing of a figure passes here
         builds.append(1)
-        return original(plot)
+        return original(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plot_view, "plot_cells", counting_build)
+    monkeypatch.setattr(plot_view, "scene_cells", counting_build)
     app = OneView()
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(PlotView)

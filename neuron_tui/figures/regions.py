@@ -23,7 +23,7 @@ from textual_plotext.plot import Plot
 
 from neuron_tui.figures.palette import PALETTE, Bands, colour_style
 from neuron_tui.glyphs import GlyphSet, glyphs
-from neuron_tui.i18n import _
+from neuron_tui.i18n import _, language
 
 FloatArray = npt.NDArray[np.float64]
 Limits = tuple[float, float]
@@ -205,42 +205,50 @@ class RegionFigure:
         With a `width`, entries are packed into lines of at most that many cells, the
         shading's on lines of their own, and an entry is never split across lines
         (left to itself, wrapping could part a glyph from its words)."""
-        chars = self.glyph_set
-        first, second = names
-        marks: list[tuple[str, str, str]] = [
-            (chars.class_a, colour_style(PALETTE.class_a, bold=True), first),
-            (chars.class_b, colour_style(PALETTE.class_b, bold=True), second),
-            (chars.wrong, colour_style(PALETTE.wrong, bold=True), _("wrong")),
-        ]
-        if self.line is not None:
-            marks.append((line_sample(chars), colour_style(PALETTE.boundary, bold=True),
-                          _("line")))
-        groups = [marks]
-        if self.shading is not None:
-            table = self.shading.table
-            glyphs_by_band = table.glyphs(chars)
-            if table.labels:
-                groups.append([(glyph, colour_style(colour), _(label).format(a=first, b=second))
-                               for glyph, colour, label in zip(glyphs_by_band, table.colours,
-                                                               table.labels, strict=True)
-                               if glyph != " "])
-            else:
-                arrow = "→" if chars.unicode else "->"
-                strip = "".join(glyphs_by_band).strip()
-                groups.append([(strip, "$text-muted", f"{first}{arrow}{second}")])
-        parts: list[str | tuple[str, str]] = []
-        used = 0
-        for number, group in enumerate(groups):
-            for index, (glyph, style, label) in enumerate(group):
-                size = len(glyph) + 1 + len(label)
-                new_line = width is not None and (
-                    (number and not index) or (used and used + 2 + size > width))
-                if new_line:
-                    parts.append("\n")
-                    used = 0
-                elif used:
-                    parts.append("  ")
-                    used += 2
-                parts += [(glyph, style), f" {label}"]
-                used += size
-        return Content.assemble(*parts)
+        table = None if self.shading is None else self.shading.table
+        return region_legend(self.glyph_set, names, width, self.line is not None, table,
+                             language())
+
+
+@lru_cache(maxsize=64)
+def region_legend(chars: GlyphSet, names: tuple[str, str], width: int | None, has_line: bool,
+                  table: Bands | None, language_code: str) -> Content:
+    """A region figure's legend (see `RegionFigure.legend`); kept, since it changes only
+    with these (`language_code` keys the translation in use), not with each frame."""
+    first, second = names
+    marks: list[tuple[str, str, str]] = [
+        (chars.class_a, colour_style(PALETTE.class_a, bold=True), first),
+        (chars.class_b, colour_style(PALETTE.class_b, bold=True), second),
+        (chars.wrong, colour_style(PALETTE.wrong, bold=True), _("wrong")),
+    ]
+    if has_line:
+        marks.append((line_sample(chars), colour_style(PALETTE.boundary, bold=True),
+                      _("line")))
+    groups = [marks]
+    if table is not None:
+        glyphs_by_band = table.glyphs(chars)
+        if table.labels:
+            groups.append([(glyph, colour_style(colour), _(label).format(a=first, b=second))
+                           for glyph, colour, label in zip(glyphs_by_band, table.colours,
+                                                           table.labels, strict=True)
+                           if glyph != " "])
+        else:
+            arrow = "→" if chars.unicode else "->"
+            strip = "".join(glyphs_by_band).strip()
+            groups.append([(strip, "$text-muted", f"{first}{arrow}{second}")])
+    parts: list[str | tuple[str, str]] = []
+    used = 0
+    for number, group in enumerate(groups):
+        for index, (glyph, style, label) in enumerate(group):
+            size = len(glyph) + 1 + len(label)
+            new_line = width is not None and (
+                (number and not index) or (used and used + 2 + size > width))
+            if new_line:
+                parts.append("\n")
+                used = 0
+            elif used:
+                parts.append("  ")
+                used += 2
+            parts += [(glyph, style), f" {label}"]
+            used += size
+    return Content.assemble(*parts)

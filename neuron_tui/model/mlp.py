@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from neuron_tui.model.activations import get_activation, sigmoid
-from neuron_tui.model.losses import MAX_SAMPLE_LOSS, MIN_SAMPLE_LOSS, log_loss_from_logits
-from neuron_tui.model.neuron import sigmoid_of
+from neuron_tui.model.losses import log_loss_from_logits
+from neuron_tui.model.mlp_epochs import Epochs, split
 from neuron_tui.model.normals import SeededNormals
 from neuron_tui.model.validation import (
     as_points,
@@ -69,12 +69,6 @@ class _Forward(NamedTuple):
     output_z: FloatArray
 
 
-def _split(flat: FloatArray, h: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """``W1 (2, h)``, ``b1 (h,)``, ``W2 (h, 1)``, ``b2 (1,)`` as views of ``flat``."""
-    return (flat[:2 * h].reshape(2, h), flat[2 * h:3 * h], flat[3 * h:4 * h].reshape(h, 1),
-            flat[4 * h:])
-
-
 class MLP:
     """One hidden layer of ``hidden_units`` neurons and one sigmoid output neuron.
 
@@ -112,9 +106,9 @@ class MLP:
         rng = SeededNormals(seed)  # default_rng(seed)'s draws, without importing numpy.random
         h = self.hidden_units
         # All four live in one flat array, so that training can update them with one
-        # NumPy call instead of sixteen (see _train); they are views of it.
+        # NumPy call instead of sixteen (see mlp_epochs); they are views of it.
         self._flat: FloatArray = np.zeros(4 * h + 1)
-        self._views = _split(self._flat, h)
+        self._views = split(self._flat, h)
         self.W1, self.b1, self.W2, self.b2 = self._views
         self.W1[...] = rng.normal(0.0, np.sqrt(2.0 / (2 + h)), size=(2, h))
         self.W2[...] = rng.normal(0.0, np.sqrt(2.0 / (h + 1)), size=(h, 1))
@@ -232,69 +226,30 @@ class MLP:
         points, labels = as_points_and_labels(X, y)
         return self._train(points, labels, rate, count)
 
-    def _train(
-        self, X: FloatArray, y: FloatArray, learning_rate: float, epochs: int,
-        every: bool = True,
-    ) -> Iterator[MLPStep]:
-        """The generator behind :meth:`train` (and, with ``every=False``, :meth:`fit`,
-        which scores and yields only the last epoch).
+    def _train(self, X: FloatArray, y: FloatArray, learning_rate: float, epochs: int,
+               ) -> Iterator[MLPStep]:
+        """The generator behind :meth:`train` (arguments already checked).
 
-        One forward pass an epoch: the pass that gives an epoch's loss and accuracy is
-        also the one the next epoch's gradients start from (the same numbers as calling
-        :meth:`step`, :meth:`loss` and :meth:`accuracy`, at a third of the cost).
+        One forward pass an epoch (:class:`~neuron_tui.model.mlp_epochs.Epochs`): the
+        pass that gives an epoch's loss and accuracy is also the one the next epoch's
+        gradients start from (the same numbers as calling :meth:`step`, :meth:`loss`
+        and :meth:`accuracy`, at a fraction of the cost). Floating-point warnings are
+        silenced while an epoch is computed, never while the caller holds a step.
         """
-        n = X.shape[0]
-        X_T = X.T
-        flip = -(2.0 * y - 1.0)  # sample_log_loss's −(2y − 1)
-        is_one = y == 1.0  # predict()'s int 1 == label, as a boolean
-        tanh = self.activation == "tanh"
-        all_true = np.logical_and.reduce
-        grad_flat = np.empty_like(self._flat)
-        grads = _split(grad_flat, self.hidden_units)
-        g_W1, g_b1, g_W2, g_b2 = grads
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            fwd = self._forward(X)
-        nonnegative = fwd.output_z >= 0.0  # the class-1 side: accuracy's, the sigmoid's
+            run = self._epochs(X, y, learning_rate)
+        run.check_gradients = True  # the caller may change a parameter between epochs
         for epoch in range(1, epochs + 1):
-            # _step, _backward and _forward inlined: on 4 points NumPy's per-call cost is
-            # the time. The same operations in the same order, so the same bits; the
-            # activation's derivative comes from its output (1 − t², or s·(1 − s)),
-            # exactly as activations.py computes it from z.
-            W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
             with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-                hidden = fwd.hidden
-                d_output = (sigmoid_of(fwd.output_z, nonnegative) - y)[:, None] / n
-                np.matmul(hidden.T, d_output, out=g_W2)
-                np.add.reduce(d_output, axis=0, out=g_b2)  # .sum(axis=0), unwrapped
-                slope = 1.0 - hidden * hidden if tanh else hidden * (1.0 - hidden)
-                d_hidden = (d_output @ W2.T) * slope
-                np.matmul(X_T, d_hidden, out=g_W1)
-                np.add.reduce(d_hidden, axis=0, out=g_b1)
-                # Every step is elementwise, so one call on the flat arrays gives what
-                # one call per parameter gives; only if the caller replaced a parameter
-                # array does it go one by one. np.clip(v, lo, hi) is
-                # minimum(maximum(v, lo), hi) behind three Python wrappers: called bare.
-                params = (W1, b1, W2, b2)
-                pairs = ((self._flat, grad_flat),) if all(
-                    p is v for p, v in zip(params, self._views, strict=True)
-                ) else tuple(zip(params, grads, strict=True))
-                for param, grad in pairs:
-                    if not all_true(np.isfinite(grad), axis=None):
-                        grad = np.nan_to_num(grad, nan=0.0, posinf=0.0, neginf=0.0)
-                    np.minimum(np.maximum(param - learning_rate * grad, -WEIGHT_LIMIT),
-                               WEIGHT_LIMIT, out=param)
-                hidden_z = X @ W1 + b1
-                hidden = np.tanh(hidden_z) if tanh else sigmoid_of(hidden_z)
-                output_z = (hidden @ W2 + b2)[:, 0]
-                fwd = _Forward(hidden_z, hidden, output_z)
-                if not (every or epoch == epochs):
-                    nonnegative = None
-                    continue
-                losses = np.minimum(np.maximum(np.logaddexp(0.0, flip * output_z),
-                                               MIN_SAMPLE_LOSS), MAX_SAMPLE_LOSS)
-            nonnegative = output_z >= 0.0
-            accuracy = int(np.count_nonzero(nonnegative == is_one)) / n
-            yield MLPStep(epoch, float(np.add.reduce(losses)) / n, accuracy)
+                run.params = self.W1, self.b1, self.W2, self.b2  # the caller may replace one
+                run.epoch()
+                loss, accuracy = run.score()
+            yield MLPStep(epoch, loss, accuracy)
+
+    def _epochs(self, X: FloatArray, y: FloatArray, learning_rate: float) -> Epochs:
+        """Gradient descent on this network's parameters (the caller silences warnings)."""
+        return Epochs(self._flat, self._views, (self.W1, self.b1, self.W2, self.b2), X, y,
+                      learning_rate, tanh=self.activation == "tanh", weight_limit=WEIGHT_LIMIT)
 
     def fit(
         self,
@@ -307,13 +262,17 @@ class MLP:
 
         The weights are those :meth:`train` leaves, but only the last epoch is scored.
         """
-        last = MLPStep(0, self.loss(X, y), self.accuracy(X, y))
+        points, labels = as_points_and_labels(X, y)
         rate = check_learning_rate(learning_rate)
         count = check_epochs(epochs)
-        points, labels = as_points_and_labels(X, y)
-        for step in self._train(points, labels, rate, count, every=False):
-            last = step
-        return last
+        if count == 0:
+            return MLPStep(0, self.loss(points, labels), self.accuracy(points, labels))
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            run = self._epochs(points, labels, rate)
+            for _ in range(count):
+                run.epoch()
+            loss, accuracy = run.score()
+        return MLPStep(count, loss, accuracy)
 
     def predict_proba_grid(self, xs: npt.ArrayLike, ys: npt.ArrayLike) -> FloatArray:
         """Probability of class 1 over the grid ``xs × ys``, for shading regions.

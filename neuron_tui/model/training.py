@@ -14,8 +14,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from neuron_tui.model.losses import MAX_SAMPLE_LOSS, MIN_SAMPLE_LOSS, mean_log_loss_grid
-from neuron_tui.model.neuron import Neuron, sigmoid_of
+from neuron_tui.model.losses import mean_log_loss_grid
+from neuron_tui.model.neuron import Neuron
+from neuron_tui.model.neuron_epochs import Points, ZValues, points_for
 from neuron_tui.model.validation import (
     as_points_and_labels,
     check_epochs,
@@ -147,15 +148,15 @@ def descend_quietly(
     """
     rate = check_learning_rate(learning_rate)
     count = check_epochs(epochs)
-    points, labels = as_points_and_labels(X, y)
-    is_one = labels == 1.0
+    points = points_for(*as_points_and_labels(X, y))
     last, best = None, math.nan
-    for last in _epochs(neuron, points, labels, rate, count, None):
-        accuracy = _accuracy(last.nonnegative, is_one)
-        best = accuracy if not accuracy <= best else best  # nan: the first one
-    if last is None:
-        return None, best
-    return _step(last, -(2.0 * labels - 1.0), is_one), best
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for last in _epochs(neuron, points, rate, count, None):
+            accuracy = points.accuracy(last.z)
+            best = accuracy if not accuracy <= best else best  # nan: the first one
+        if last is None:
+            return None, best
+        return _step(points, last), best
 
 
 class _Epoch(NamedTuple):
@@ -163,31 +164,16 @@ class _Epoch(NamedTuple):
 
     epoch: int
     params: tuple[float, float, float]
-    z: npt.NDArray[np.float64]
-    nonnegative: npt.NDArray[np.bool_]  # z >= 0: the predicted class 1
+    z: ZValues
     diverged: bool
     moved: float
 
 
-def _accuracy(nonnegative: npt.NDArray[np.bool_], is_one: npt.NDArray[np.bool_]) -> float:
-    """Neuron.accuracy from ``z >= 0``: predict()'s int 1 == label, as booleans."""
-    return int(np.count_nonzero(nonnegative == is_one)) / is_one.shape[0]
-
-
-def _step(epoch: _Epoch, flip: npt.NDArray[np.float64], is_one: npt.NDArray[np.bool_],
-          ) -> TrainingStep:
-    """The TrainingStep of `epoch`: Neuron.loss and Neuron.accuracy from its ``z``
-    (``flip`` is sample_log_loss's −(2y − 1), ``is_one`` the labels that are 1).
-
-    np.clip(v, lo, hi) is minimum(maximum(v, lo), hi) behind Python wrappers, and a
-    mean is a sum over n: called bare, the same values.
-    """
-    with np.errstate(over="ignore", under="ignore"):
-        per_point = np.logaddexp(0.0, flip * epoch.z)
-    losses = np.minimum(np.maximum(per_point, MIN_SAMPLE_LOSS), MAX_SAMPLE_LOSS)
-    loss = float(np.add.reduce(losses)) / is_one.shape[0]
-    return TrainingStep(epoch.epoch, *epoch.params, loss, _accuracy(epoch.nonnegative, is_one),
-                        epoch.diverged, epoch.moved)
+def _step(points: Points, epoch: _Epoch) -> TrainingStep:
+    """The TrainingStep of `epoch`: Neuron.loss and Neuron.accuracy from its ``z``."""
+    loss, accuracy = points.score(epoch.z)
+    return TrainingStep(epoch.epoch, *epoch.params, loss, accuracy, epoch.diverged,
+                        epoch.moved)
 
 
 def _descend(
@@ -198,57 +184,54 @@ def _descend(
     epochs: int,
     weight_limit: float | None = None,
 ) -> Iterator[TrainingStep]:
-    """The generator behind :func:`gradient_descent` (arguments already checked)."""
-    flip, is_one = -(2.0 * y - 1.0), y == 1.0
-    for epoch in _epochs(neuron, X, y, learning_rate, epochs, weight_limit):
-        yield _step(epoch, flip, is_one)
+    """The generator behind :func:`gradient_descent` (arguments already checked).
+
+    Floating-point warnings are silenced while an epoch is computed, never while the
+    caller holds a step (a generator's ``with`` would reach into the caller's code)."""
+    points = points_for(X, y)
+    epochs_left = _epochs(neuron, points, learning_rate, epochs, weight_limit)
+    while True:
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            epoch = next(epochs_left, None)
+            if epoch is None:
+                return
+            step = _step(points, epoch)
+        yield step
 
 
 def _epochs(
     neuron: Neuron,
-    X: npt.NDArray[np.float64],
-    y: npt.NDArray[np.float64],
+    points: Points,
     learning_rate: float,
     epochs: int,
     weight_limit: float | None,
 ) -> Iterator[_Epoch]:
-    """Gradient descent's epochs, unscored; the neuron moves as it advances.
+    """Gradient descent's epochs, unscored; the neuron moves as it advances. The
+    caller silences floating-point warnings around each ``next``.
 
     The same numbers as taking :meth:`Neuron.gradients` each epoch, bit for bit, at a
-    fraction of the cost: on a few points NumPy's per-call overhead is the time, so
-    what does not change is computed once, and the ``z`` of an epoch's parameters is
-    the one the next epoch's gradient starts from.
+    fraction of the cost (see :mod:`~neuron_tui.model.neuron_epochs`), and the ``z`` of
+    an epoch's parameters is the one the next epoch's gradient starts from.
     """
-    n = X.shape[0]
-    x1, x2, X_T = X[:, 0], X[:, 1], X.T
-
-    def weighted_sum(w1: float, w2: float, b: float) -> npt.NDArray[np.float64]:
-        return x1 * w1 + x2 * w2 + b  # Neuron.weighted_sum's order
-
     old = neuron.params
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        z = weighted_sum(*old)
-    nonnegative = z >= 0.0  # the class-1 side: accuracy's, and the sigmoid's branch
+    z = points.weighted_sum(*old)
+    isfinite = math.isfinite
     for epoch in range(1, epochs + 1):
         if neuron.params != old:  # moved by the caller between two steps
             old = neuron.params
-            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-                z = weighted_sum(*old)
-            nonnegative = z >= 0.0
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            residual = sigmoid_of(z, nonnegative) - y
-            dw = X_T @ residual / n
-            grads = (float(dw[0]), float(dw[1]), float(np.add.reduce(residual)) / n)
-            new = tuple(p - learning_rate * g for p, g in zip(old, grads, strict=True))
-            z_new = weighted_sum(*new) if all(math.isfinite(v) for v in new) else None
-            if z_new is not None and np.logical_and.reduce(np.isfinite(z_new)):
-                neuron.set_params(*new)
-                flew_off = weight_limit is not None and max(map(abs, new)) > weight_limit
-                moved = max(abs(a - b) for a, b in zip(new, old, strict=True))
-                old, z, nonnegative = neuron.params, z_new, z_new >= 0.0
-                step = _Epoch(epoch, old, z, nonnegative, flew_off, moved)
-            else:  # the last finite parameters, as they were
-                step = _Epoch(epoch, old, z, nonnegative, True, 0.0)
+            z = points.weighted_sum(*old)
+        w1, w2, b = old
+        g1, g2, gb = points.gradients(z)
+        new = (w1 - learning_rate * g1, w2 - learning_rate * g2, b - learning_rate * gb)
+        z_new = points.weighted_sum(*new) if all(map(isfinite, new)) else None
+        if z_new is not None and points.finite(z_new):
+            neuron.set_params(*new)
+            flew_off = weight_limit is not None and max(map(abs, new)) > weight_limit
+            moved = max(abs(new[0] - w1), abs(new[1] - w2), abs(new[2] - b))
+            old, z = neuron.params, z_new
+            step = _Epoch(epoch, old, z, flew_off, moved)
+        else:  # the last finite parameters, as they were
+            step = _Epoch(epoch, old, z, True, 0.0)
         yield step
         if step.diverged:
             return

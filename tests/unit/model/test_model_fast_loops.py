@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from neuron_tui.model import Neuron
-from neuron_tui.model.datasets import xor
+from neuron_tui.model.datasets import and_gate, or_gate, xor
 from neuron_tui.model.mlp import MLP, MLPStep
 from neuron_tui.model.training import TrainingStep, descend_quietly, gradient_descent
 
@@ -131,3 +131,80 @@ def test_mlp_fit_is_trains_last_step() -> None:
     assert fitted.fit(X, y, 1.0, 500) == steps[-1]
     assert same_weights(trained, fitted)
     assert MLP(2, seed=0).fit(X, y, 1.0, 0).epoch == 0
+
+
+# --------------------------------------------- Part 04's runs, frame by frame, on floats
+GATES = {"AND": and_gate, "OR": or_gate, "XOR": xor}
+#: The lesson's frames (part04.SCHEDULE): 2000 epochs in 8.
+FRAMES = (32, 64, 128, 256, 400, 400, 400, 320)
+
+
+@pytest.mark.parametrize("gate", GATES)
+def test_part04_neuron_frames_are_the_neurons_own_methods(gate) -> None:
+    """The neuron's side of a Part 04 run (descend_quietly a frame at a time, on the
+    gate's 4 corners: the float loop, sums without the BLAS) against every epoch taken
+    through Neuron.gradients / loss / accuracy."""
+    X, y = GATES[gate]()
+    plain = plain_descent(Neuron(), X, y, 1.0, sum(FRAMES))
+    neuron, done = Neuron(), 0
+    for count in FRAMES:
+        last, best = descend_quietly(neuron, X, y, 1.0, count)
+        steps = plain[done:done + count]
+        done += count
+        assert last is not None
+        assert (last.params, last.loss, last.accuracy) == (
+            steps[-1].params, steps[-1].loss, steps[-1].accuracy)
+        assert best == max(s.accuracy for s in steps)
+        assert neuron.params == steps[-1].params
+
+
+@pytest.mark.parametrize("gate", GATES)
+@pytest.mark.parametrize("hidden", range(1, 9))
+def test_part04_network_frames_are_step_loss_and_accuracy(gate, hidden) -> None:
+    """Every network of Part 04 (3 gates × 1 to 8 hidden units), trained by fit a frame
+    at a time, has at each frame's end the weights, loss and accuracy of MLP.step taken
+    epoch by epoch: the first three frames for all, the whole run for 2 hidden units."""
+    X, y = GATES[gate]()
+    frames = FRAMES if hidden == 2 else FRAMES[:3]
+    fast, plain = MLP(hidden, "tanh", seed=0), MLP(hidden, "tanh", seed=0)
+    done = 0
+    for count in frames:
+        step = fast.fit(X, y, 1.0, count)
+        steps = plain_training(plain, X, y, 1.0, count)
+        done += count
+        assert (step.loss, step.accuracy) == (steps[-1].loss, steps[-1].accuracy)
+        assert same_weights(fast, plain), f"frame ending at epoch {done}"
+
+
+def test_few_points_that_are_not_corners_take_numpys_product(few) -> None:
+    """Few points of any value (no exact shortcut for X.T @ r): still bit for bit."""
+    X, y = few
+    for rate, limit in ((0.5, None), (60.0, 25.0), (1e300, None)):
+        fast = list(gradient_descent(Neuron(0.3, -0.2, 0.1), X, y, rate, 300,
+                                     weight_limit=limit))
+        assert fast == plain_descent(Neuron(0.3, -0.2, 0.1), X, y, rate, 300, limit)
+
+
+@pytest.fixture
+def few() -> tuple[np.ndarray, np.ndarray]:
+    """Seven points off the grid (fewer than the float loop's limit), both classes."""
+    X = np.random.default_rng(3).normal(size=(7, 2))
+    return X, (X[:, 0] + 0.3 * X[:, 1] > 0).astype(np.float64)
+
+
+@pytest.mark.parametrize("hidden", [2, 5])
+def test_mlp_fit_from_parameters_that_are_not_finite_or_inputs_near_overflow(hidden) -> None:
+    """fit skips the look for non-finite gradients only while inputs and parameters are
+    bounded; a NaN parameter, or inputs near the float limit, take the careful way."""
+    X, y = xor()
+    fast, plain = MLP(hidden, seed=1), MLP(hidden, seed=1)
+    fast.W1[0, 0] = plain.W1[0, 0] = np.nan
+    with np.errstate(invalid="ignore"):  # the reference's loss of NaN
+        reference = plain_training(plain, X, y, 1.0, 30)[-1]
+    assert repr(fast.fit(X, y, 1.0, 30)) == repr(reference)  # NaN's repr equals itself
+    assert all(np.array_equal(p, q, equal_nan=True) for p, q in zip(
+        fast.params.values(), plain.params.values(), strict=True))
+    huge = X * 1e307
+    fast, plain = MLP(hidden, seed=1), MLP(hidden, seed=1)
+    assert fast.fit(huge, y, 1.0, 30) == plain_training(plain, huge, y, 1.0, 30)[-1]
+    assert same_weights(fast, plain)

@@ -16,7 +16,11 @@ the yardstick for a slider step. Measured:
 * Part 02 "train this for me" (`t`), the whole run from the key to its last frame;
 * Part 03 run (`t` to the bottom of the bowl); Part 04 run (`t`, both models), each
   the first run of a fresh lesson;
-* idle: CPU per second of a lesson that is just showing Part 02.
+* idle: CPU per second of a lesson that is just showing Part 02;
+* the next part (`n` into Parts 02, 03 and 04, each never shown before) after reading
+  the part before for a few seconds, with the next page built ahead while the learner
+  reads (the default, screens/ahead.py) and without (NEURON_TUI_BUILD_AHEAD=0), in the
+  same run; and the CPU that reading costs, which is where building ahead spends it.
 
 Slider steps all go one way and every `t` run starts from other weights, so no
 figure is ever shown twice (a figure cache would answer it for free). A run drops
@@ -93,6 +97,8 @@ PART04_RUN_LIMIT_S = 0.20
 #: Quiet time after a key before the screen counts as settled.
 STEP_SETTLE = 0.15
 RUN_SETTLE = 0.5
+#: Seconds a learner reads a part before `n` (the next page is built after 1.5 s quiet).
+READ_SECONDS = 3.0
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -120,10 +126,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def started(code: Code, argv: Sequence[str], marker: Any) -> Iterator[PtyApp]:
+def started(code: Code, argv: Sequence[str], marker: Any,
+            overrides: dict[str, str | None] | None = None) -> Iterator[PtyApp]:
     """`argv` (after the Python) run from `code`'s folder at 80×24, its first screen settled."""
-    with lesson_env() as env, PtyApp([code.python, *argv], cols=COLS, rows=ROWS, env=env,
-                                     cwd=code.root) as app:
+    with lesson_env(overrides) as env, PtyApp([code.python, *argv], cols=COLS, rows=ROWS,
+                                              env=env, cwd=code.root) as app:
         app.wait_for(marker, timeout=60)
         app.wait_quiet(0.5, timeout=30)
         yield app
@@ -210,6 +217,26 @@ def first_runs(code: Code, part: int, count: int) -> list[float]:
     return costs
 
 
+def next_parts(code: Code, build_ahead: bool, lessons: int) -> tuple[list[float], list[float]]:
+    """CPU-seconds of `n` into Parts 02, 03 and 04 (never shown before), each after reading
+    the part before for READ_SECONDS, in `lessons` fresh lessons; and of each reading."""
+    overrides = None if build_ahead else {"NEURON_TUI_BUILD_AHEAD": "0"}
+    keys, reads = [], []
+    for _ in range(lessons):
+        with started(code, ["-m", "neuron_tui", "--part", "1"], part_marker(1),
+                     overrides) as app:
+            for part in (2, 3, 4):  # Part 05 trains once entered: not a page switch alone
+                before = cpu_seconds(app.pid)
+                time.sleep(READ_SECONDS)
+                reads.append(cpu_seconds(app.pid) - before)
+                before = cpu_seconds(app.pid)
+                app.send("n")
+                app.wait_for(part_marker(part), timeout=30)
+                app.wait_quiet(RUN_SETTLE, timeout=30)
+                keys.append(cpu_seconds(app.pid) - before)
+    return keys, reads
+
+
 def startup(code: Code, argv: Sequence[str], marker: Any, count: int) -> list[float]:
     """CPU-seconds from exec to the first screen settled, `count` fresh processes."""
     costs = []
@@ -236,12 +263,19 @@ def measure(code: Code, quick: bool) -> dict[str, list[float]]:
         setup_part02_line(app)
         slider_steps(app, 2)
         out["Part 02 slider step"] = slider_steps(app, steps)
+        # Idle once the page built ahead while the learner reads (Part 03) is done: that
+        # one-off build is measured below, as reading's cost.
+        time.sleep(READ_SECONDS)
         before, start = cpu_seconds(app.pid), time.monotonic()
         time.sleep(1.0 if quick else 3.0)
         out["idle, Part 02 shown (per second)"] = [
             (cpu_seconds(app.pid) - before) / (time.monotonic() - start)]
         out["Part 02 train this for me (t, whole run)"] = runs(app, "r", repeats, vary=True)
     out["Part 03 run (t, to the bottom; first run)"] = first_runs(code, 3, repeats)
+    for build_ahead, how in ((False, "not built ahead"), (True, "built ahead")):
+        keys, reads = next_parts(code, build_ahead, repeats)
+        out[f"next part, first visit (n after reading; {how})"] = keys
+        out[f"reading a part {READ_SECONDS:g} s (next {how})"] = reads
     out["Part 04 run (t, both models; first run)"] = first_runs(code, 4, repeats)
     return out
 

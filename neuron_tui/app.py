@@ -1,8 +1,9 @@
 """NeuronApp: the lesson's pages in order, the keys that work everywhere, progress.
 
-Screens are created the first time a learner reaches them (so Part 05's
-scikit-learn is never imported by a learner who has not got there) and kept, so
-a part looks as the learner left it when they come back.
+Screens are created the first time a learner reaches them, or while the learner
+reads the page before (screens/ahead.py builds it off-screen; Part 05 trains, and
+imports scikit-learn, only once entered), and kept, so a part looks as the learner
+left it when they come back.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.linked_progress import LinkedProgressStore
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.screens.ahead import PageAhead, enabled_by_environment
 from neuron_tui.shutdown import SIGNALS
 from neuron_tui.terminal import TerminalProfile, too_small
 
@@ -84,6 +86,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
         profile: TerminalProfile | None = None,
         lesson: Lesson = LESSON,
         language_flag: str | None = None,
+        build_ahead: bool = True,
     ) -> None:
         """`store` saves progress to disk; without one, progress lives in memory only.
 
@@ -91,7 +94,8 @@ class NeuronApp(FatalErrorHook, PacedApp):
         learner picked before (kept with the progress) is used, with its content.
 
         `notices` are told to the learner once the first screen is up (e.g. that a
-        damaged progress file was moved aside).
+        damaged progress file was moved aside). `build_ahead=False` (or the variable
+        NEURON_TUI_BUILD_AHEAD=0) never builds the next page while the learner reads.
         """
         #: Keys waiting for the lesson; the driver drops keys beyond its limit.
         self.key_backlog = KeyBacklog()
@@ -138,12 +142,16 @@ class NeuronApp(FatalErrorHook, PacedApp):
         start_page = self.paced_start(start_page)
         self.start_page = start_page
         self.current_page = start_page
+        #: Builds the page the learner most likely opens next while they read this one.
+        self.ahead = PageAhead(self, self.likely_next_page, self.page_screen,
+                               enabled=build_ahead and enabled_by_environment())
 
     def on_mount(self) -> None:
         if self.profile.ascii:
             self.add_class("-ascii")
         self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
+        self.ahead.entered(self.start_page)
         for notice in self.notices:
             self.notify(_("Progress: {notice}").format(notice=notice), severity="warning",
                         timeout=12)
@@ -175,6 +183,8 @@ class NeuronApp(FatalErrorHook, PacedApp):
         return Size(*capped_size(size.width, size.height))
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.ahead.touch()  # a build ahead waits: the learner comes first
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.key_backlog.done()
             if isinstance(self.store, LinkedProgressStore):
@@ -189,6 +199,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.check_size)
+        self.ahead.touch()  # once quiet again, the page built ahead is laid out at the new size
 
     def check_size(self) -> None:
         """Cover the lesson with a notice below the minimum size; lift it when it fits."""
@@ -272,11 +283,23 @@ class NeuronApp(FatalErrorHook, PacedApp):
         if isinstance(self.store, LinkedProgressStore):
             self.store.enter_page(page)
         self.switch_screen(self._screen_name(page))
+        self.ahead.entered(page)
         self.call_after_refresh(self.check_size)
 
     def page_screen(self, page: str) -> Screen[None]:
         """The screen of `page`, created if needed (for tests and the opening's list)."""
         return self.get_screen(self._screen_name(page))
+
+    def likely_next_page(self) -> str | None:
+        """The page the learner most likely opens next (built ahead while they read): the
+        next in lesson order; on the opening, the part Enter opens."""
+        from neuron_tui.screens.parts.opening import OpeningScreen
+
+        if self.is_screen_installed(self.current_page):
+            screen = self.get_screen(self.current_page)
+            if isinstance(screen, OpeningScreen):
+                return screen.next_page()
+        return self.lesson.next_key(self.current_page)
 
     def action_next_page(self) -> None:
         """Next page in lesson order; leaving a part forward counts it as done."""

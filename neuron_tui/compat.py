@@ -136,6 +136,70 @@ def app_notifications(app: Any) -> list[Any]:
     return list(app._notifications)
 
 
+class PointerOnlyWhenShown:
+    """Mixin for a Textual Screen: only the screen shown sets the terminal's pointer shape.
+
+    Textual 8 writes a screen's pointer shape (OSC 22) from the private watcher
+    `Screen._watch__pointer_shape`, which also runs when the screen is mounted: a screen
+    built off-screen would write to the terminal while another one is shown.
+    """
+
+    def _watch__pointer_shape(self, pointer_shape: str) -> None:  # overrides Textual's
+        if self.is_current:  # type: ignore[attr-defined]
+            super()._watch__pointer_shape(pointer_shape)  # type: ignore[misc]
+
+
+def start_screen_offscreen(app: Any, screen: Any) -> None:
+    """Compose and mount a Textual screen that is not shown, as showing it would.
+
+    Textual 8 does this only when a screen is shown: it loads the screen's CSS with the
+    private `App._load_screen_css`, then `App._get_screen` registers the screen and makes
+    the app wait for its mount before its next message (so no key can drop a screen
+    half mounted). Showing it later does both again, as for a screen shown before.
+    """
+    app._load_screen_css(screen)
+    app._get_screen(screen)
+
+
+def lay_out_offscreen(screen: Any, size: Any) -> bool:
+    """Lay out a Textual screen that is not shown at `size`, if it needs it; True if it did.
+
+    Textual 8's private `Screen._refresh_layout(size)` reflows and sends its widgets
+    Resize and Show (as a shown screen's first layout does) and draws nothing unless the
+    screen is current; its update timer (which clears `_layout_required` and
+    `_dirty_widgets` after a layout) runs only for the current screen, so that is done here.
+    """
+    if not screen._layout_required and screen.outer_size == size:
+        return False
+    screen._refresh_layout(size)
+    screen._layout_required = False
+    screen._dirty_widgets.clear()
+    return True
+
+
+def needs_layout(screen: Any) -> bool:
+    """Whether a Textual screen's widgets asked for a new layout since its last one."""
+    return bool(screen._layout_required)
+
+
+def needs_repaint(screen: Any) -> bool:
+    """Whether a Textual screen's widgets asked to be drawn again since its last render."""
+    return bool(screen._repaint_required or screen._dirty_widgets)
+
+
+def render_offscreen(screen: Any) -> None:
+    """Render every widget of a laid-out screen that is not shown, sending nothing.
+
+    The widgets keep the lines they rendered, so the full update that shows the screen
+    later only joins them. Textual 8's compositor is the private `Screen._compositor`;
+    the repaint the screen asked for meanwhile (`_repaint_required`, `_dirty_widgets`)
+    is done by this, and showing it repaints it whole anyway.
+    """
+    screen._compositor.render_update(full=True)
+    screen._dirty_widgets.clear()
+    screen._repaint_required = False
+
+
 def explain_refused_user_names(connection_module: Any, message: str) -> None:
     """Make asyncssh refuse a user name SASLprep rejects with `message`, not its own words.
 

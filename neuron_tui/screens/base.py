@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 
-from neuron_tui.compat import render_only_dirty_widgets
+from neuron_tui.compat import PointerOnlyWhenShown, render_only_dirty_widgets
 from neuron_tui.i18n import _
 from neuron_tui.screens.animated_run import AnimatedRun, StopReason
 from neuron_tui.screens.host import LessonHost
@@ -43,7 +43,7 @@ WIDE_LAYOUT_COLUMNS = 120
 NARROW_COLUMNS, SHORT_ROWS = 80, 24
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(PointerOnlyWhenShown, Screen[None]):
     """Base of every page of the lesson: same header, body, guidance and footer."""
 
     DEFAULT_CSS = """
@@ -84,7 +84,7 @@ class LessonScreen(Screen[None]):
         self.animated_run: AnimatedRun | None = None
         #: What had the focus before `l` moved it into the side text.
         self.focus_before_side: Widget | None = None
-        #: What the page's styles were worked out from when it was last left.
+        #: What the page's styles were worked out from when it was last left (or built).
         self._styled_for: tuple[object, ...] | None = None
 
     @property
@@ -191,6 +191,10 @@ class LessonScreen(Screen[None]):
         if self._styled_for is not None and self._styled_for == self._style_inputs():
             event.refresh_styles = False
         self.lesson_app.progress_visit(self.spec.key)
+
+    def built_ahead(self) -> None:
+        """Built off-screen (screens/ahead.py): showing it skips the restyle as a return does."""
+        self._styled_for = self._style_inputs()
 
     def _style_inputs(self) -> tuple[object, ...]:
         """What a page's styles depend on beyond its own widgets (whose class changes

@@ -152,6 +152,70 @@ async def test_a_partial_update_sends_what_textual_sends_rendering_fewer_widgets
             assert {"left", "right"} <= set(ours_rendered)
 
 
+class Second(Screen[None]):
+    """A page to build off-screen: a line, and two lines side by side."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("second page", id="second")
+        with Horizontal():
+            yield Static("left", classes="line")
+            yield Static("right", classes="line")
+
+
+async def test_a_screen_built_offscreen_is_laid_out_and_rendered_but_not_shown() -> None:
+    """Textual 8's private mount, layout and compositor steps, on a screen not shown."""
+    app: App[None] = App()
+    async with app.run_test(size=(40, 10)) as pilot:
+        shown = app.export_screenshot()
+        second = Second()
+        app.install_screen(second, "second")
+        compat.start_screen_offscreen(app, second)
+        await pilot.pause()
+        assert second.is_mounted and second not in app.screen_stack, upstream("textual")
+        assert compat.lay_out_offscreen(second, app.size), upstream("textual")
+        assert not compat.lay_out_offscreen(second, app.size)  # done: not again
+        await pilot.pause()
+        assert second.outer_size == app.size, upstream("textual")
+        assert second.query_one("#second").size.width == 40, upstream("textual")
+        second.query_one("#second").styles.height = 2  # a widget asks for a new layout
+        await pilot.pause()
+        assert compat.needs_layout(second), upstream("textual")
+        assert compat.lay_out_offscreen(second, app.size)
+        assert not compat.needs_layout(second)
+        compat.render_offscreen(second)
+        assert not compat.needs_repaint(second), upstream("textual")
+        assert app.export_screenshot() == shown  # nothing of it was shown
+        await app.push_screen("second")
+        await pilot.pause()
+        assert app.screen is second
+        assert "second page" in "".join(strip.text for strip in compat.screen_strips(second))
+
+
+async def test_only_the_screen_shown_sets_the_pointer_shape(monkeypatch: pytest.MonkeyPatch,
+                                                             ) -> None:
+    class Quiet(compat.PointerOnlyWhenShown, Second):
+        pass
+
+    assert callable(getattr(Screen, "_watch__pointer_shape", None)), (
+        f"{upstream('textual')}: Screen._watch__pointer_shape is gone; update "
+        "compat.PointerOnlyWhenShown")
+    app: App[None] = App()
+    async with app.run_test(size=(40, 10)) as pilot:
+        written: list[str] = []
+        monkeypatch.setattr(app, "_set_pointer_shape", written.append)
+        quiet = Quiet()
+        app.install_screen(quiet, "quiet")
+        compat.start_screen_offscreen(app, quiet)
+        await pilot.pause()
+        quiet._pointer_shape = "pointer"  # a watcher Textual runs on mount too
+        await pilot.pause()
+        assert written == []
+        await app.push_screen("quiet")
+        quiet._pointer_shape = "text"
+        await pilot.pause()
+        assert written == ["text"], upstream("textual")
+
+
 def test_plot_tick_labels_are_the_labels_plotext_writes() -> None:
     ticks = [0.0, 1.2, 2.4]
     labels = compat.plot_tick_labels(ticks)
@@ -242,7 +306,8 @@ PRIVATES = ("_filters", "_fatal_error", "_close_messages_no_wait", "_compositor"
             "_notifications", "_set_size", "_transport", "_option_string_actions",
             "_get_terminal_size", "_set_sizes", "_build_matrix", "_get_renders",
             "_dirty_regions", "get_labels", "Cols_canvas", "Rows_canvas", "marker_codes",
-            "braille_codes")
+            "braille_codes", "_load_screen_css", "_get_screen", "_refresh_layout",
+            "_layout_required", "_dirty_widgets", "_repaint_required", "_watch__pointer_shape")
 
 
 def test_no_other_module_touches_a_library_private() -> None:

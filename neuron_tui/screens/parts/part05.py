@@ -100,7 +100,12 @@ class ProofScreen(LessonScreen):
         self.query_one("#neuron-box").border_title = self.state.title("neuron")
         self._show_settings()
         self._show_scores()
-        self.start_training()
+
+    def on_screen_resume(self) -> None:
+        # Trains when first shown, not when mounted: a page built ahead while the learner
+        # reads Part 04 (screens/ahead.py) must not train before the learner comes.
+        if self._worker is None:
+            self.start_training()
 
     # -- keys -------------------------------------------------------------------------
 

@@ -75,9 +75,7 @@ class LessonScreen(PointerOnlyWhenShown, Screen[None]):
         """`spec` is this page's row of the lesson registry; `options` are the page's
         own settings (e.g. faster training in tests), given by the registry row."""
         super().__init__()
-        # A slider step changes a few cells: render only the widgets under them (CPU
-        # per learner is what a class server runs out of).
-        render_only_dirty_widgets(self)
+        render_only_dirty_widgets(self)  # a slider step: only the widgets under its cells
         self.spec = spec
         self.options = {**spec.options, **options}
         #: The page's animated training run, if it has one: any key or leaving stops it.

@@ -7,7 +7,9 @@ for `IDLE_SECONDS` (no key or mouse, no run animating, no worker training), the 
 page's screen is composed, mounted, laid out at the current size and rendered once,
 off-screen: nothing is shown or sent, the page is not "visited", and entering it still
 goes through the app's `show_page` (and the teacher's pacing). `n` then costs what a
-return costs.
+return costs. On a machine whose CPUs are contended (`BUSY_SHARE`, Linux PSI) the build
+waits for a quieter spell: on a class server it would take CPU from learners waiting for
+theirs now (a class arriving together waited up to 2 s for its first screens).
 
 Each stage is one message of the app (or a short timer), so a key that arrives meanwhile
 is handled first; any input abandons the build, and the next quiet spell takes it up
@@ -35,6 +37,7 @@ from neuron_tui.compat import (
     render_offscreen,
     start_screen_offscreen,
 )
+from neuron_tui.process.pressure import CpuPressure
 from neuron_tui.screens.base import LessonScreen
 from neuron_tui.terminal import too_small
 
@@ -44,6 +47,9 @@ IDLE_SECONDS = 1.5
 SETTLE_SECONDS = 0.05
 #: Layouts or renders at most after the first, while widgets keep changing.
 SETTLE_ROUNDS = 6
+#: Contention (share of the time since the last look some task waited for a CPU) from
+#: which the build waits for a quieter spell.
+BUSY_SHARE = 0.3
 #: Set to 0 to turn building ahead off (benchmarks measure a first visit with it).
 VARIABLE = "NEURON_TUI_BUILD_AHEAD"
 
@@ -57,15 +63,19 @@ class PageAhead:
     """Builds one page ahead of the learner while they read (see the module docstring).
 
     `target()` names the page to build (None: nothing), `install(page)` returns its
-    screen, installed in the app but not shown.
+    screen, installed in the app but not shown. `pressure()` is the machine's CPU
+    contention since it was last called (default: Linux PSI; None when unknown).
     """
 
     def __init__(self, app: App[None], target: Callable[[], str | None],
-                 install: Callable[[str], Screen[None]], enabled: bool = True) -> None:
+                 install: Callable[[str], Screen[None]], enabled: bool = True,
+                 pressure: Callable[[], float | None] | None = None) -> None:
         self.app = app
         self.target = target
         self.install = install
         self.enabled = enabled
+        self.pressure = pressure or CpuPressure().share
+        self.pressure()  # the first look counts from here
         self._last_input = time.monotonic()
         #: Bumped by every input: a stage of an older build stops there.
         self._generation = 0
@@ -108,13 +118,16 @@ class PageAhead:
             self._start(self._generation)
 
     def _busy(self) -> bool:
-        """Whether the learner is watching something happen, or the page cannot be drawn."""
+        """Whether the learner is watching something happen, the page cannot be drawn, or
+        the machine's CPUs are contended."""
         screen = self.app.screen
         if isinstance(screen, LessonScreen) and screen.animated_run is not None:
             if screen.animated_run.running:
                 return True
-        return too_small(*self.app.size) or any(
-            worker.is_running for worker in self.app.workers)
+        if too_small(*self.app.size) or any(worker.is_running for worker in self.app.workers):
+            return True
+        share = self.pressure()
+        return share is not None and share >= BUSY_SHARE
 
     # ------------------------------------------------------------- stages
     def _start(self, generation: int) -> None:

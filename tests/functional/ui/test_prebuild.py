@@ -34,8 +34,10 @@ FAST = MoonsSettings(n_samples=60, neuron_epochs=60, mlp_epochs=20, report_every
 
 @pytest.fixture(autouse=True)
 def short_quiet_spell(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fifth of a second of quiet is enough here (the lesson waits 1.5 s)."""
+    """A fifth of a second of quiet is enough here (the lesson waits 1.5 s), and a busy
+    machine running the tests never defers a build (one test below says it does)."""
     monkeypatch.setattr(ahead, "IDLE_SECONDS", 0.2)
+    monkeypatch.setattr(ahead, "BUSY_SHARE", 2.0)
     monkeypatch.delenv(ahead.VARIABLE, raising=False)
 
 
@@ -335,3 +337,17 @@ async def test_nothing_is_built_while_a_run_animates(lesson_app) -> None:  # typ
             assert not app.is_screen_installed("part03")
         await until(pilot, lambda: app.ahead.built("part03"))
         assert app.screen is screen
+
+
+async def test_a_contended_machine_defers_the_build_until_a_quieter_spell(  # type: ignore[no-untyped-def]
+        lesson_app, monkeypatch) -> None:
+    monkeypatch.setattr(ahead, "BUSY_SHARE", 0.3)
+    contention = [0.9]
+    app = lesson_app("part01")
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.pressure = lambda: contention[0]
+        await pilot.pause(1.0)  # several quiet spells, each on a contended machine
+        assert not app.is_screen_installed("part02")
+        contention[0] = 0.05
+        await until(pilot, lambda: app.ahead.built("part02"))
+        assert app.current_page == "part01"

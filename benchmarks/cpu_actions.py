@@ -67,6 +67,9 @@ from benchmarks.common import (
 from benchmarks.ptyharness import KEYS, PtyApp
 from neuron_tui.process import procfs
 
+#: Building the next page ahead (screens/ahead.py) is on unless this is 0.
+BUILD_AHEAD = "NEURON_TUI_BUILD_AHEAD"
+
 #: The yardstick: a bare Textual app whose one label changes on ←/→ (same screen
 #: furniture as benchmarks/hello_app.py). Run with ``python -c``.
 BARE_APP = '''
@@ -128,7 +131,13 @@ def cpu_seconds(pid: int) -> float:
 @contextmanager
 def started(code: Code, argv: Sequence[str], marker: Any,
             overrides: dict[str, str | None] | None = None) -> Iterator[PtyApp]:
-    """`argv` (after the Python) run from `code`'s folder at 80×24, its first screen settled."""
+    """`argv` (after the Python) run from `code`'s folder at 80×24, its first screen settled.
+
+    The lesson builds no page ahead unless `overrides` say so: a page built while the
+    harness waits for a quiet screen would land in the next action's CPU (start-up
+    measured 150 ms more with it). `next_parts` measures building ahead on its own.
+    """
+    overrides = {BUILD_AHEAD: "0"} if overrides is None else overrides
     with lesson_env(overrides) as env, PtyApp([code.python, *argv], cols=COLS, rows=ROWS,
                                               env=env, cwd=code.root) as app:
         app.wait_for(marker, timeout=60)
@@ -220,7 +229,7 @@ def first_runs(code: Code, part: int, count: int) -> list[float]:
 def next_parts(code: Code, build_ahead: bool, lessons: int) -> tuple[list[float], list[float]]:
     """CPU-seconds of `n` into Parts 02, 03 and 04 (never shown before), each after reading
     the part before for READ_SECONDS, in `lessons` fresh lessons; and of each reading."""
-    overrides = None if build_ahead else {"NEURON_TUI_BUILD_AHEAD": "0"}
+    overrides = {BUILD_AHEAD: "1" if build_ahead else "0"}
     keys, reads = [], []
     for _ in range(lessons):
         with started(code, ["-m", "neuron_tui", "--part", "1"], part_marker(1),

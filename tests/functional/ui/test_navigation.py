@@ -276,3 +276,18 @@ async def test_a_notification_hides_no_guidance_keys_or_box_contents(  # type: i
         screen = app.screen
         for protected in ("#guidance", "#keybar", "#diagram", "#steps"):
             assert not region.overlaps(screen.query_one(protected).region), protected
+
+
+@pytest.mark.parametrize("opener", ["l", "question_mark"])
+async def test_an_overlay_kept_and_shown_again_closes_again(make_app, opener: str) -> None:  # type: ignore[no-untyped-def]
+    """The lesson text and help are built once and kept: every showing closes on Escape
+    (the second one stayed open, and the learner was stuck behind it)."""
+    app = make_app("part01")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):
+            await pilot.press(opener)
+            await pilot.pause()
+            assert app.screen.is_modal
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not app.screen.is_modal and app.current_page == "part01"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from neuron_tui.widgets.plot_view import PlotView
+from tests.functional.ui.plot_drawing import count_plot_drawing
 
 SIZE = (80, 24)
 
@@ -17,19 +18,7 @@ SIZE = (80, 24)
 async def test_returning_to_a_part_draws_none_of_its_plots_again(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Neither a figure build nor a line of a plot: the lines drawn before are shown."""
     app = make_app("part04")
-    drawn: list[PlotView] = []
-    draw_rows, render_line = PlotView._draw_rows, PlotView.render_line
-
-    def counted_rows(self: PlotView, width: int, height: int):  # type: ignore[no-untyped-def]
-        drawn.append(self)
-        return draw_rows(self, width, height)
-
-    def counted_line(self: PlotView, y: int):  # type: ignore[no-untyped-def]
-        drawn.append(self)
-        return render_line(self, y)
-
-    monkeypatch.setattr(PlotView, "_draw_rows", counted_rows)
-    monkeypatch.setattr(PlotView, "render_line", counted_line)
+    drawn = count_plot_drawing(monkeypatch)  # plots that build a figure or draw a line
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         part04 = app.screen

@@ -26,6 +26,7 @@ from neuron_tui.screens.parts.part01 import AtomScreen
 from neuron_tui.screens.parts.part05 import ProofScreen
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.titlebar import TitleBar
+from tests.functional.ui.plot_drawing import count_plot_drawing
 
 SIZE = (80, 24)
 #: Part 05 on a small setting, so a test can wait for its training to end.
@@ -158,19 +159,7 @@ async def test_entering_a_page_built_ahead_shows_what_a_first_visit_shows(  # ty
         assert following is not None
         await settled(pilot)
         await until(pilot, lambda: app.ahead.built(following))
-        drawn: list[PlotView] = []  # plots whose figure was built or whose lines were drawn
-        draw_rows, render_line = PlotView._draw_rows, PlotView.render_line
-
-        def counted_rows(self: PlotView, width: int, height: int):  # type: ignore[no-untyped-def]
-            drawn.append(self)
-            return draw_rows(self, width, height)
-
-        def counted_line(self: PlotView, y: int):  # type: ignore[no-untyped-def]
-            drawn.append(self)
-            return render_line(self, y)
-
-        monkeypatch.setattr(PlotView, "_draw_rows", counted_rows)
-        monkeypatch.setattr(PlotView, "render_line", counted_line)
+        drawn = count_plot_drawing(monkeypatch)  # plots that build a figure or draw a line
         styled: list[object] = []
         apply = app.stylesheet.apply
 

@@ -14,6 +14,7 @@ import datetime as dt
 import importlib
 import sys
 import traceback
+from functools import partial
 from pathlib import Path
 
 from textual import events
@@ -31,6 +32,8 @@ from neuron_tui.lesson.content import Content
 from neuron_tui.lesson.linked_progress import LinkedProgressStore
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
+from neuron_tui.process import heap
+from neuron_tui.process.heap import HeapKeeper
 from neuron_tui.screens.ahead import PageAhead, enabled_by_environment
 from neuron_tui.shutdown import SIGNALS
 from neuron_tui.terminal import TerminalProfile, too_small
@@ -145,6 +148,8 @@ class NeuronApp(FatalErrorHook, PacedApp):
         #: Builds the page the learner most likely opens next while they read this one.
         self.ahead = PageAhead(self, self.likely_next_page, self.page_screen,
                                enabled=build_ahead and enabled_by_environment())
+        #: Freezes the pages built so far out of the collector's full passes.
+        self.heap = HeapKeeper(partial(self.set_timer, name="heap"))
 
     def on_mount(self) -> None:
         if self.profile.ascii:
@@ -152,12 +157,16 @@ class NeuronApp(FatalErrorHook, PacedApp):
         self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
         self.ahead.entered(self.start_page)
+        self.heap.touch()
         for notice in self.notices:
             self.notify(_("Progress: {notice}").format(notice=notice), severity="warning",
                         timeout=12)
         self.notices.clear()
         self.join_class()
         self.call_after_refresh(self.check_size)
+
+    def on_unmount(self) -> None:
+        heap.unfreeze()  # the process may go on without this lesson (tests)
 
     def use_language(self, code: str) -> str | None:
         """Show the lesson in `code` from now on: its strings and its content (the same
@@ -170,6 +179,10 @@ class NeuronApp(FatalErrorHook, PacedApp):
             return error.problems[0]
         set_language(code)
         return None
+
+    def pages_dropped(self) -> None:
+        """Pages were uninstalled (a language switch): let the collector free them."""
+        self.heap.release()
 
     # ---------------------------------------------------------------- terminal
     def get_driver_class(self) -> type[Driver]:
@@ -185,6 +198,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.ahead.touch()  # a build ahead waits: the learner comes first
+            self.heap.touch()
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.key_backlog.done()
             if isinstance(self.store, LinkedProgressStore):
@@ -284,6 +298,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
             self.store.enter_page(page)
         self.switch_screen(self._screen_name(page))
         self.ahead.entered(page)
+        self.heap.touch()
         self.call_after_refresh(self.check_size)
 
     def page_screen(self, page: str) -> Screen[None]:

@@ -27,6 +27,7 @@ class LanguageHost(LessonHost, Protocol):
 
     def use_language(self, code: str) -> str | None: ...
     def save_progress(self) -> None: ...
+    def pages_dropped(self) -> None: ...
 
 
 def next_language(code: str) -> str:
@@ -62,4 +63,5 @@ async def switch_language(page: Screen[None], key: str) -> bool:
         if screen not in app.screen_stack:
             app.uninstall_screen(spec.key)
             await screen.remove()
+    host.pages_dropped()
     return True

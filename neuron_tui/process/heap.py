@@ -1,0 +1,94 @@
+"""HeapKeeper: keep the garbage collector's full passes short in a long-lived lesson.
+
+CPython's collector walks every tracked object of the oldest generation in a full
+pass, and starts one whenever a quarter more objects have grown old since the last.
+A lesson grows by a page at a time: each page built adds some 10 000 to 75 000
+objects that live as long as the lesson. So the build of a new page, which allocates
+the most, kept starting full passes over everything built before: 20 to 140 ms of
+CPU inside a single key (measured on the way to Parts 03, 05 and 06), on the
+learner's critical path and, on a class server, in every other learner's queue.
+
+Once the learner has been quiet for a moment, whatever is alive then (the pages
+built so far) is moved out of the collector's way (``gc.freeze()``, after a young
+pass so young garbage is not kept): later full passes walk only what was made
+since. Objects frozen are still freed when nothing refers to them, but cycles
+among them are never collected: a lesson that drops pages (a language switch)
+calls `release`, and the next quiet spell unfreezes everything, runs one full
+pass (which frees the dropped pages) and freezes what is left. Under `serve` that
+one pass also walks what the zygote froze before forking, so those pages stop
+being shared with the other lessons: a language switch costs that lesson some
+memory, once (the class server starts lessons in the class's language).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+__all__ = ["QUIET_SECONDS", "HeapKeeper", "Schedule", "settle", "unfreeze"]
+
+#: Seconds without input (or a page entered) before what is alive is frozen.
+QUIET_SECONDS = 1.0
+
+#: Call a function once after a delay in seconds (the app's `set_timer`).
+Schedule = Callable[[float, Callable[[], None]], object]
+
+
+class HeapKeeper:
+    """Freezes what is alive once the lesson is quiet after something happened.
+
+    `touch()` says something happened (input, a page entered); the keeper settles
+    the heap once, `quiet_seconds` after the last touch, on a timer from
+    `schedule`. `release()` makes that settling a full pass.
+    """
+
+    def __init__(self, schedule: Schedule, quiet_seconds: float = QUIET_SECONDS) -> None:
+        self.schedule = schedule
+        self.quiet_seconds = quiet_seconds
+        self._last_touch = time.monotonic()
+        self._armed = False
+        #: Times the heap was settled (tests and benchmarks read it).
+        self.settled = 0
+        self._full = False
+
+    def touch(self) -> None:
+        """Something happened: settle once the lesson is quiet again."""
+        self._last_touch = time.monotonic()
+        if not self._armed:
+            self._arm(self.quiet_seconds)
+
+    def release(self) -> None:
+        """Objects frozen so far may become garbage now (pages dropped): the next
+        settling collects everything once before it freezes."""
+        self._full = True
+        self.touch()
+
+    def _arm(self, delay: float) -> None:
+        self._armed = True
+        self.schedule(delay, self._wake)
+
+    def _wake(self) -> None:
+        self._armed = False
+        quiet = time.monotonic() - self._last_touch
+        if quiet < self.quiet_seconds:
+            self._arm(self.quiet_seconds - quiet)
+            return
+        settle(full=self._full)
+        self._full = False
+        self.settled += 1
+
+
+def settle(full: bool = False) -> None:
+    """Collect young garbage (or, `full`, all of it, frozen or not), then freeze
+    everything alive out of later full passes."""
+    if full:
+        gc.unfreeze()
+    gc.collect(2 if full else 1)
+    gc.freeze()
+
+
+def unfreeze() -> None:
+    """Give every frozen object back to the collector (a lesson ending in a process
+    that goes on, as in tests)."""
+    gc.unfreeze()

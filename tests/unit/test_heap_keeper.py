@@ -1,0 +1,86 @@
+"""HeapKeeper's timing: one settling per quiet spell, a full pass after a release."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+
+import pytest
+
+from neuron_tui.process import heap
+from neuron_tui.process.heap import HeapKeeper
+
+
+class FakeApp:
+    """Records the timers it is asked for instead of running them."""
+
+    def __init__(self) -> None:
+        self.timers: list[tuple[float, Callable[[], None]]] = []
+
+    def schedule(self, delay: float, callback: Callable[[], None]) -> object:
+        self.timers.append((delay, callback))
+        return object()
+
+    def fire(self) -> None:
+        _delay, callback = self.timers.pop(0)
+        callback()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [100.0]
+    monkeypatch.setattr(heap.time, "monotonic", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def settlings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    calls: list[bool] = []
+    monkeypatch.setattr(heap, "settle", lambda full=False: calls.append(full))
+    return calls
+
+
+def test_touches_arm_one_timer_and_it_waits_for_the_last_touch(
+    clock: list[float], settlings: list[bool]
+) -> None:
+    app = FakeApp()
+    keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
+    keeper.touch()
+    clock[0] += 0.6
+    keeper.touch()  # a key 0.6 s later: still one timer
+    assert len(app.timers) == 1
+    clock[0] += 0.4
+    app.fire()  # 1 s after the first touch, 0.4 s after the last: wait 0.6 s more
+    assert settlings == []
+    assert app.timers[0][0] == pytest.approx(0.6)
+    clock[0] += 0.6
+    app.fire()
+    assert settlings == [False]
+    assert keeper.settled == 1
+    assert app.timers == []  # quiet now: nothing more until something happens
+
+
+def test_a_release_makes_the_next_settling_a_full_one_and_only_that_one(
+    clock: list[float], settlings: list[bool]
+) -> None:
+    app = FakeApp()
+    keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
+    keeper.release()
+    clock[0] += 1.0
+    app.fire()
+    keeper.touch()
+    clock[0] += 1.0
+    app.fire()
+    assert settlings == [True, False]
+
+
+def test_settle_freezes_what_is_alive_and_unfreeze_gives_it_back() -> None:
+    try:
+        heap.settle()
+        assert gc.get_freeze_count() > 0
+        heap.settle(full=True)
+        assert gc.get_freeze_count() > 0
+        heap.unfreeze()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

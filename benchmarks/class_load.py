@@ -3,7 +3,8 @@
 Starts ``neuron-tui serve ssh`` on loopback, connects N OpenSSH clients in
 ptys read through pyte (arrivals spread over about 10 s), and has each walk
 the lesson (:mod:`benchmarks.class_learner`). When everyone has answered the
-quiz, all go back to Part 02 and press ``t`` within one second: the burst.
+quiz, all go back to Part 02 and reset it (within one second of each other),
+then press ``t`` within one second: the burst.
 Reported for each N:
 
 - key → screen p50/p95/p99 (every key of every learner), first screen p95

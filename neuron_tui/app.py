@@ -157,7 +157,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
         self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
         self.ahead.entered(self.start_page)
-        self.heap.touch()
+        self.heap.grown()
         for notice in self.notices:
             self.notify(_("Progress: {notice}").format(notice=notice), severity="warning",
                         timeout=12)
@@ -298,7 +298,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
             self.store.enter_page(page)
         self.switch_screen(self._screen_name(page))
         self.ahead.entered(page)
-        self.heap.touch()
+        self.heap.grown()
         self.call_after_refresh(self.check_size)
 
     def page_screen(self, page: str) -> Screen[None]:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 __all__ = ["QUIET_SECONDS", "HeapKeeper", "Schedule", "settle", "unfreeze"]
 
-#: Seconds without input (or a page entered) before what is alive is frozen.
+#: Seconds without input after a page was entered before what is alive is frozen.
 QUIET_SECONDS = 1.0
 
 #: Call a function once after a delay in seconds (the app's `set_timer`).
@@ -36,11 +36,13 @@ Schedule = Callable[[float, Callable[[], None]], object]
 
 
 class HeapKeeper:
-    """Freezes what is alive once the lesson is quiet after something happened.
+    """Freezes what is alive once the lesson is quiet after it grew.
 
-    `touch()` says something happened (input, a page entered); the keeper settles
-    the heap once, `quiet_seconds` after the last touch, on a timer from
-    `schedule`. `release()` makes that settling a full pass.
+    `grown()` says long-lived objects were added (a page entered): the keeper
+    settles the heap once the lesson has been quiet for `quiet_seconds`, on a
+    timer from `schedule`. `touch()` (input) puts a pending settling off; it
+    never asks for one, since keys and runs leave little behind. `release()`
+    asks for one that is a full pass.
     """
 
     def __init__(self, schedule: Schedule, quiet_seconds: float = QUIET_SECONDS) -> None:
@@ -48,21 +50,32 @@ class HeapKeeper:
         self.quiet_seconds = quiet_seconds
         self._last_touch = time.monotonic()
         self._armed = False
+        self._pending = False
+        self._full = False
         #: Times the heap was settled (tests and benchmarks read it).
         self.settled = 0
-        self._full = False
+
+    @property
+    def pending(self) -> bool:
+        """Whether a settling is asked for and not done yet."""
+        return self._pending
+
+    def grown(self) -> None:
+        """Long-lived objects were added: settle once the lesson is quiet."""
+        self._pending = True
+        self.touch()
 
     def touch(self) -> None:
-        """Something happened: settle once the lesson is quiet again."""
+        """Something happened (input): a pending settling waits for quiet again."""
         self._last_touch = time.monotonic()
-        if not self._armed:
+        if self._pending and not self._armed:
             self._arm(self.quiet_seconds)
 
     def release(self) -> None:
         """Objects frozen so far may become garbage now (pages dropped): the next
         settling collects everything once before it freezes."""
         self._full = True
-        self.touch()
+        self.grown()
 
     def _arm(self, delay: float) -> None:
         self._armed = True
@@ -75,7 +88,7 @@ class HeapKeeper:
             self._arm(self.quiet_seconds - quiet)
             return
         settle(full=self._full)
-        self._full = False
+        self._pending = self._full = False
         self.settled += 1
 
 

@@ -8,7 +8,13 @@ with the lesson (``execv``), so nothing of it stays behind. The limits are:
 - memory: the address space (RLIMIT_AS); a lesson that needs more gets a
   MemoryError, saves progress and ends with a one-line message;
 - CPU priority: ``nice`` steps below the server, so the server and learners who
-  are only reading stay responsive while another lesson computes;
+  are only reading stay responsive while another lesson computes. Where the
+  kernel schedules each session as a group (autogroup, on in most distributions)
+  a nice value weighs a process only against its own session, and each lesson
+  is a session of its own: there it orders nothing against the server. Giving
+  the lesson's group the same nice value (``/proc/self/autogroup``) was measured
+  and left out: it put every lesson behind everything else on the machine, and
+  a class of 30 waited longer for its keys (FINDINGS.md, fourth round);
 - open files (RLIMIT_NOFILE) and processes/threads (RLIMIT_NPROC, counted per
   user by the kernel, so it bounds runaway spawning rather than one lesson);
 - no core files (RLIMIT_CORE 0).

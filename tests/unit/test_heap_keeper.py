@@ -40,17 +40,17 @@ def settlings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return calls
 
 
-def test_touches_arm_one_timer_and_it_waits_for_the_last_touch(
+def test_a_page_grown_is_settled_once_the_lesson_is_quiet_after_the_last_key(
     clock: list[float], settlings: list[bool]
 ) -> None:
     app = FakeApp()
     keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
-    keeper.touch()
+    keeper.grown()
     clock[0] += 0.6
     keeper.touch()  # a key 0.6 s later: still one timer
     assert len(app.timers) == 1
     clock[0] += 0.4
-    app.fire()  # 1 s after the first touch, 0.4 s after the last: wait 0.6 s more
+    app.fire()  # 1 s after the page, 0.4 s after the key: wait 0.6 s more
     assert settlings == []
     assert app.timers[0][0] == pytest.approx(0.6)
     clock[0] += 0.6
@@ -58,6 +58,16 @@ def test_touches_arm_one_timer_and_it_waits_for_the_last_touch(
     assert settlings == [False]
     assert keeper.settled == 1
     assert app.timers == []  # quiet now: nothing more until something happens
+
+
+def test_keys_alone_never_ask_for_a_settling(clock: list[float], settlings: list[bool]) -> None:
+    app = FakeApp()
+    keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
+    for _ in range(5):
+        keeper.touch()
+        clock[0] += 2.0
+    assert app.timers == []
+    assert settlings == []
 
 
 def test_a_release_makes_the_next_settling_a_full_one_and_only_that_one(
@@ -68,7 +78,7 @@ def test_a_release_makes_the_next_settling_a_full_one_and_only_that_one(
     keeper.release()
     clock[0] += 1.0
     app.fire()
-    keeper.touch()
+    keeper.grown()
     clock[0] += 1.0
     app.fire()
     assert settlings == [True, False]

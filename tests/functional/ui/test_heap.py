@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Callable
 
 from textual.pilot import Pilot
 
@@ -34,14 +35,26 @@ def walked_objects() -> int:
 
 async def test_pages_built_are_frozen_once_the_learner_is_quiet(content) -> None:  # type: ignore[no-untyped-def]
     app = lesson(content)
+    asked: list[Callable[[], None]] = []  # the keeper's timer, fired by hand (no race)
+    app.heap.schedule = lambda _delay, wake: asked.append(wake)
     async with app.run_test(size=SIZE) as pilot:
         await visit(pilot, "234")
+        assert len(asked) == 1 and app.heap.settled == 0
         walked_before = walked_objects()
-        await pilot.pause(QUIET * 3)
-        assert app.heap.settled >= 1
+        app.heap.quiet_seconds = 0.0
+        asked.pop()()
+        assert app.heap.settled == 1
         assert gc.get_freeze_count() > walked_before / 2
         assert walked_objects() < walked_before / 4
     assert gc.get_freeze_count() == 0  # a lesson that ends gives everything back
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition()
 
 
 async def test_a_language_switch_frees_the_pages_it_drops(content) -> None:  # type: ignore[no-untyped-def]
@@ -51,11 +64,14 @@ async def test_a_language_switch_frees_the_pages_it_drops(content) -> None:  # t
             await visit(pilot, "2346")
             dropped = [weakref.ref(app.get_screen(page))
                        for page in ("part02", "part03", "part04", "part06")]
-            await pilot.pause(QUIET * 3)
-            assert app.heap.settled >= 1  # the pages are frozen now
+            await until(pilot, lambda: app.heap.settled >= 1)  # the pages are frozen now
+            gc.collect()
+            assert all(ref() is not None for ref in dropped)
             await visit(pilot, "1p")
+            await until(pilot, lambda: not app.heap.pending)
+            settled = app.heap.settled
             await pilot.press("i")  # the opening's language key: every other page is dropped
-            await pilot.pause(QUIET * 4)
+            await until(pilot, lambda: app.heap.settled > settled)
             assert app.progress.lang != SOURCE_LANGUAGE
             gc.collect()
             assert [ref() for ref in dropped] == [None] * len(dropped)

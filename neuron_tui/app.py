@@ -33,7 +33,6 @@ from neuron_tui.lesson.linked_progress import LinkedProgressStore
 from neuron_tui.lesson.progress import Progress, ProgressStore, default_progress_path
 from neuron_tui.lesson.registry import LESSON, Lesson
 from neuron_tui.process import heap
-from neuron_tui.process.heap import HeapKeeper
 from neuron_tui.screens.ahead import PageAhead, enabled_by_environment
 from neuron_tui.shutdown import SIGNALS
 from neuron_tui.terminal import TerminalProfile, too_small
@@ -149,7 +148,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
         self.ahead = PageAhead(self, self.likely_next_page, self.page_screen,
                                enabled=build_ahead and enabled_by_environment())
         #: Freezes the pages built so far out of the collector's full passes.
-        self.heap = HeapKeeper(partial(self.set_timer, name="heap"))
+        self.heap = heap.HeapKeeper(partial(self.set_timer, name="heap"))
 
     def on_mount(self) -> None:
         if self.profile.ascii:

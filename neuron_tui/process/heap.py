@@ -8,16 +8,17 @@ the most, kept starting full passes over everything built before: 20 to 140 ms o
 CPU inside a single key (measured on the way to Parts 03, 05 and 06), on the
 learner's critical path and, on a class server, in every other learner's queue.
 
-Once the learner has been quiet for a moment, whatever is alive then (the pages
-built so far) is moved out of the collector's way (``gc.freeze()``, after a young
-pass so young garbage is not kept): later full passes walk only what was made
-since. Objects frozen are still freed when nothing refers to them, but cycles
-among them are never collected: a lesson that drops pages (a language switch)
-calls `release`, and the next quiet spell unfreezes everything, runs one full
-pass (which frees the dropped pages) and freezes what is left. Under `serve` that
-one pass also walks what the zygote froze before forking, so those pages stop
-being shared with the other lessons: a language switch costs that lesson some
-memory, once (the class server starts lessons in the class's language).
+Once the learner has been quiet for a moment after entering a page, whatever is
+alive then (the pages built so far) is moved out of the collector's way
+(``gc.freeze()``, after a young pass so young garbage is not kept): later full
+passes walk only what was made since. Frozen objects are still freed when
+nothing refers to them, but cycles among them are never collected: a lesson
+that drops pages (a language switch) calls `release`, and the next settling
+unfreezes everything, runs one full pass (which frees the dropped pages) and
+freezes what is left. Under `serve` that one pass also walks what the zygote
+froze before forking, so those pages stop being shared with the other lessons:
+a language switch costs that lesson some memory, once (the class server starts
+lessons in the class's language).
 """
 
 from __future__ import annotations

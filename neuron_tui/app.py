@@ -164,9 +164,6 @@ class NeuronApp(FatalErrorHook, PacedApp):
         self.join_class()
         self.call_after_refresh(self.check_size)
 
-    def on_unmount(self) -> None:
-        heap.unfreeze()  # the process may go on without this lesson (tests)
-
     def use_language(self, code: str) -> str | None:
         """Show the lesson in `code` from now on: its strings and its content (the same
         folder's `<code>/`). Returns None when done, else why not (nothing changed)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in APPEARANCE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_frozen() -> Iterator[None]:
+    """A lesson freezes its pages out of the collector's passes and, as the process
+    ends with it, never unfreezes them: here the process goes on, test after test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

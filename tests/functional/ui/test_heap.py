@@ -46,7 +46,7 @@ async def test_pages_built_are_frozen_once_the_learner_is_quiet(content) -> None
         assert app.heap.settled == 1
         assert gc.get_freeze_count() > walked_before / 2
         assert walked_objects() < walked_before / 4
-    assert gc.get_freeze_count() == 0  # a lesson that ends gives everything back
+    assert gc.get_freeze_count() > 0  # the process ends with the lesson: no last full pass
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:

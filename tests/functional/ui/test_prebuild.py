@@ -333,8 +333,9 @@ async def test_a_contended_machine_defers_the_build_until_a_quieter_spell(  # ty
     monkeypatch.setattr(ahead, "BUSY_SHARE", 0.3)
     contention = [0.9]
     app = lesson_app("part01")
+    # Before the app runs: its first quiet spell may come before run_test hands over.
+    app.ahead.pressure = lambda: contention[0]
     async with app.run_test(size=SIZE) as pilot:
-        app.ahead.pressure = lambda: contention[0]
         await pilot.pause(1.0)  # several quiet spells, each on a contended machine
         assert not app.is_screen_installed("part02")
         contention[0] = 0.05

@@ -155,8 +155,7 @@ class NeuronApp(FatalErrorHook, PacedApp):
             self.add_class("-ascii")
         self._install_signal_handlers()
         self.push_screen(self._screen_name(self.start_page))
-        self.ahead.entered(self.start_page)
-        self.heap.grown()
+        self._entered(self.start_page)
         for notice in self.notices:
             self.notify(_("Progress: {notice}").format(notice=notice), severity="warning",
                         timeout=12)
@@ -293,9 +292,13 @@ class NeuronApp(FatalErrorHook, PacedApp):
         if isinstance(self.store, LinkedProgressStore):
             self.store.enter_page(page)
         self.switch_screen(self._screen_name(page))
+        self._entered(page)
+        self.call_after_refresh(self.check_size)
+
+    def _entered(self, page: str) -> None:
+        """`page` is on screen: build the next one ahead, and freeze this one's build."""
         self.ahead.entered(page)
         self.heap.grown()
-        self.call_after_refresh(self.check_size)
 
     def page_screen(self, page: str) -> Screen[None]:
         """The screen of `page`, created if needed (for tests and the opening's list)."""

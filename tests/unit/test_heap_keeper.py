@@ -35,6 +35,16 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 @pytest.fixture
+def app() -> FakeApp:
+    return FakeApp()
+
+
+@pytest.fixture
+def keeper(app: FakeApp) -> HeapKeeper:
+    return HeapKeeper(app.schedule, quiet_seconds=1.0)
+
+
+@pytest.fixture
 def settlings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     calls: list[bool] = []
     monkeypatch.setattr(heap, "settle", lambda full=False: calls.append(full))
@@ -42,10 +52,8 @@ def settlings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 
 def test_a_page_grown_is_settled_once_the_lesson_is_quiet_after_the_last_key(
-    clock: list[float], settlings: list[bool]
+    app: FakeApp, keeper: HeapKeeper, clock: list[float], settlings: list[bool]
 ) -> None:
-    app = FakeApp()
-    keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
     keeper.grown()
     clock[0] += 0.6
     keeper.touch()  # a key 0.6 s later: still one timer
@@ -61,9 +69,9 @@ def test_a_page_grown_is_settled_once_the_lesson_is_quiet_after_the_last_key(
     assert app.timers == []  # quiet now: nothing more until something happens
 
 
-def test_keys_alone_never_ask_for_a_settling(clock: list[float], settlings: list[bool]) -> None:
-    app = FakeApp()
-    keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
+def test_keys_alone_never_ask_for_a_settling(
+    app: FakeApp, keeper: HeapKeeper, clock: list[float], settlings: list[bool]
+) -> None:
     for _ in range(5):
         keeper.touch()
         clock[0] += 2.0
@@ -72,10 +80,8 @@ def test_keys_alone_never_ask_for_a_settling(clock: list[float], settlings: list
 
 
 def test_a_release_makes_the_next_settling_a_full_one_and_only_that_one(
-    clock: list[float], settlings: list[bool]
+    app: FakeApp, keeper: HeapKeeper, clock: list[float], settlings: list[bool]
 ) -> None:
-    app = FakeApp()
-    keeper = HeapKeeper(app.schedule, quiet_seconds=1.0)
     keeper.release()
     clock[0] += 1.0
     app.fire()

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from neuron_tui.app import NeuronApp
 from neuron_tui.i18n import SOURCE_LANGUAGE, set_language
+from tests.functional.ui.waiting import until
 
 QUIET = 0.2
 SIZE = (80, 24)
@@ -47,14 +48,6 @@ async def test_pages_built_are_frozen_once_the_learner_is_quiet(content) -> None
         assert gc.get_freeze_count() > walked_before / 2
         assert walked_objects() < walked_before / 4
     assert gc.get_freeze_count() > 0  # the process ends with the lesson: no last full pass
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
 
 
 async def test_a_language_switch_frees_the_pages_it_drops(content) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from neuron_tui.class_link import ClassLink
 from neuron_tui.lesson.linked_progress import LinkedProgressStore
 from neuron_tui.lesson.pacing import Pacing
 from tests.fake_lesson_hub import FakeLessonHub, socket_path_in
+from tests.functional.ui.waiting import until
 
 SIZE = (100, 30)
 
@@ -50,15 +51,6 @@ def make_linked_app(content, hub: FakeLessonHub, tmp_path: Path):  # type: ignor
 def toasts(app: NeuronApp) -> str:
     """Every notification on screen, as text."""
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Let the app run until `condition` holds (messages arrive from another thread)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
 
 
 async def test_bring_everyone_moves_the_learner_and_says_why(make_linked_app,  # type: ignore[no-untyped-def]

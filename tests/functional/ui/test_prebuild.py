@@ -27,6 +27,7 @@ from neuron_tui.screens.parts.part05 import ProofScreen
 from neuron_tui.widgets.plot_view import PlotView
 from neuron_tui.widgets.titlebar import TitleBar
 from tests.functional.ui.plot_drawing import count_plot_drawing
+from tests.functional.ui.waiting import until
 
 SIZE = (80, 24)
 #: Part 05 on a small setting, so a test can wait for its training to end.
@@ -58,14 +59,6 @@ def lesson_app(content) -> Callable[..., NeuronApp]:  # type: ignore[no-untyped-
         return NeuronApp(content, start_page=page, lesson=lesson, build_ahead=build_ahead)
 
     return factory
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 15.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
 
 
 async def settled(pilot: Pilot[None]) -> None:
